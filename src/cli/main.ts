@@ -1,0 +1,20 @@
+/** The `vsgi` command line. Each command lives in its own file and registers itself here. */
+import { Command } from "commander";
+import { registerDecode } from "./decode.ts";
+import { registerRoute } from "./route.ts";
+
+/** Builds the program (exported for tests that want to parse without spawning). */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("vsgi")
+    .description("virtual GIC SGI dispatch: codecs, engines, benchmarks and real-trace replay")
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ outputError: (str, write) => write(str) });
+  registerDecode(program);
+  registerRoute(program);
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

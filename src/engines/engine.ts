@@ -1,0 +1,47 @@
+/**
+ * The dispatch-engine interface: one GICv3 SGI dispatch algorithm (which vCPUs a decoded
+ * ICC_SGI*R_EL1 write reaches). Engines mark nothing themselves: they hand each target to a
+ * `DeliverySink`, and they never allocate per write.
+ */
+import type { SgiWrite } from "../arch/sgi-register.ts";
+import type { DeliverySink } from "../state/sgi-state.ts";
+import type { Topology } from "../topology/topology.ts";
+
+/** Every engine, in the order reports list them. */
+export const ENGINE_NAMES = ["reference", "kvm-linear", "rfc-affskip", "kvm-mpidr-index", "qemu-scan", "xen", "vsgi"] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/** Whether an engine can dispatch for a layout, and why not. */
+export type Support = { readonly supported: true; readonly note?: string } | { readonly supported: false; readonly reason: string };
+
+/** One dispatch algorithm. */
+export interface Engine {
+  readonly name: EngineName;
+  /** Where the algorithm comes from and its cost per write, one sentence. */
+  readonly origin: string;
+  /**
+   * Builds the engine's tables for `topology` (once, before any dispatch). Returns whether the
+   * layout is supported; an unsupported engine must not be dispatched.
+   */
+  prepare(topology: Topology): Support;
+  /**
+   * Delivers write `w` from vCPU `sender` to every target, through `sink`.
+   * @returns visits: vCPU records or table slots examined (directory lookups excluded).
+   */
+  dispatch(w: SgiWrite, sender: number, sink: DeliverySink): number;
+}
+
+/** Packed cluster of a write: Aff3:Aff2:Aff1 (24 bits). */
+export function writeCluster(w: SgiWrite): number {
+  return (w.aff3 << 16) | (w.aff2 << 8) | w.aff1;
+}
+
+/** The layout is supported only without RSS: the algorithm ignores ICC_SGI1R_EL1.RS. */
+export function requireNoRss(topology: Topology, who: string): Support | undefined {
+  return topology.rss
+    ? {
+        supported: false,
+        reason: `${who} ignores ICC_SGI1R_EL1.RS and never advertises RSS; on a VM with RSS a write with RS ≠ 0 would reach Aff0 0..15 instead of RS*16+n`,
+      }
+    : undefined;
+}

@@ -1,0 +1,42 @@
+/**
+ * kvm-linear — Linux ≤ 6.6, arch/arm64/kvm/vgic/vgic-mmio-v3.c vgic_v3_dispatch_sgi:
+ * walk vCPUs in id order, stop once the remaining TargetList is empty, compare each vCPU's
+ * Aff3.Aff2.Aff1 with the write, deliver and clear its Aff0 bit on a match.
+ * Cost: unicast to vCPU i visits i + 1; a target that does not exist visits all n; IRM visits n.
+ */
+import type { SgiWrite } from "../arch/sgi-register.ts";
+import type { DeliverySink } from "../state/sgi-state.ts";
+import type { Topology } from "../topology/topology.ts";
+import { type Engine, requireNoRss, type Support, writeCluster } from "./engine.ts";
+
+export class KvmLinearEngine implements Engine {
+  readonly name = "kvm-linear" as const;
+  readonly origin = "Linux ≤ 6.6 vgic_v3_dispatch_sgi: scan vCPUs in id order until the TargetList is used up; unicast to vCPU i visits i + 1.";
+  #affinity: Uint32Array = new Uint32Array(0);
+
+  prepare(topology: Topology): Support {
+    this.#affinity = topology.affinity;
+    return requireNoRss(topology, "KVM") ?? { supported: true };
+  }
+
+  dispatch(w: SgiWrite, sender: number, sink: DeliverySink): number {
+    const affinity = this.#affinity;
+    const n = affinity.length;
+    if (w.irm === 1) {
+      for (let v = 0; v < n; v++) if (v !== sender) sink.deliver(v, w);
+      return n;
+    }
+    const cluster = writeCluster(w);
+    let remaining = w.targetList;
+    let v = 0;
+    for (; v < n && remaining !== 0; v++) {
+      const a = affinity[v]!;
+      if (a >>> 8 !== cluster) continue;
+      const aff0 = a & 0xff;
+      if (aff0 > 15 || ((remaining >>> aff0) & 1) === 0) continue;
+      remaining &= ~(1 << aff0);
+      sink.deliver(v, w);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Typed errors of vsgi. Every error carries a stable `code`, the offending input and, where
+ * known, where it was found (a file:line, a JSON path, a register field).
+ */
+
+/** Stable error codes; a caller switches on these, never on message text. */
+export const ErrorCode = {
+  InvalidRegister: "invalid-register",
+  InvalidValue: "invalid-value",
+  Topology: "topology",
+  UnknownVcpu: "unknown-vcpu",
+  TraceParse: "trace-parse",
+  Usage: "usage",
+  Config: "config",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base class of every error vsgi throws on bad input. */
+export class VsgiError extends Error {
+  readonly code: ErrorCode;
+  /** The offending input, as given (string form). */
+  readonly input: string | undefined;
+  /** Where the input was found: `file:line`, a JSON path, a field name. */
+  readonly where: string | undefined;
+
+  constructor(code: ErrorCode, message: string, input?: string, where?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.input = input;
+    this.where = where;
+  }
+}
+
+/** A register value that is not a valid encoding (reserved bits, reserved field values, too wide). */
+export class InvalidRegisterError extends VsgiError {
+  /** Mask of the offending bits, when the problem is reserved bits. */
+  readonly bits: bigint;
+  constructor(message: string, input: string, bits = 0n, where?: string) {
+    super(ErrorCode.InvalidRegister, message, input, where);
+    this.bits = bits;
+  }
+}
+
+/** A number or string that cannot be read as the value it should be (not hex, negative, too large). */
+export class InvalidValueError extends VsgiError {
+  constructor(message: string, input: string, where?: string) {
+    super(ErrorCode.InvalidValue, message, input, where);
+  }
+}
+
+/** A vCPU layout that cannot exist (duplicate affinities, bits outside the fields, bad JSON...). */
+export class TopologyError extends VsgiError {
+  constructor(message: string, input?: string, where?: string) {
+    super(ErrorCode.Topology, message, input, where);
+  }
+}
+
+/** A vCPU id that the topology does not have. */
+export class UnknownVcpuError extends VsgiError {
+  constructor(vcpu: number, count: number, where = "vcpu") {
+    super(
+      ErrorCode.UnknownVcpu,
+      `unknown vCPU ${String(vcpu)} (${where}): the topology has vCPUs 0..${String(count - 1)}`,
+      String(vcpu),
+      where,
+    );
+  }
+}
+
+/** A bad command line. */
+export class UsageError extends VsgiError {
+  constructor(message: string, input?: string) {
+    super(ErrorCode.Usage, message, input);
+  }
+}
+
+/** Checks that `vcpu` is an integer id in 0..count-1. */
+export function checkVcpu(vcpu: number, count: number, where = "vcpu"): void {
+  if (!Number.isInteger(vcpu) || vcpu < 0 || vcpu >= count) throw new UnknownVcpuError(vcpu, count, where);
+}

@@ -1,0 +1,275 @@
+/**
+ * VirtualGic — the embeddable façade: the SGI part of a virtual GICv3 (or GICv2 distributor)
+ * for an emulator or VMM. It traps nothing itself: the caller forwards a guest's write of
+ * ICC_SGI1R_EL1 / ICC_SGI0R_EL1 / ICC_ASGI1R_EL1 (or GICD_SGIR) and the vCPU interface's
+ * acknowledge and EOI; VirtualGic finds the targets with a dispatch engine, keeps the SGI state
+ * and calls `onKick` listeners for every target that newly became pending.
+ */
+import { decodeGicdSgirLo, GICD_SGIR_RES0_MASK, type GicdSgirWrite, TargetListFilter } from "./arch/gicd-sgir.ts";
+import {
+  decodeSgiInto,
+  newSgiWrite,
+  SGI_REGISTER_ARCH_NAMES,
+  SGI_RES0_MASK,
+  SgiRegister,
+  type SgiWrite,
+} from "./arch/sgi-register.ts";
+import { bitPositions, formatHex, joinU64, parseRegisterValue, splitU64 } from "./arch/value.ts";
+import { createEngine, type Engine, type EngineName } from "./engines/index.ts";
+import { checkVcpu, InvalidRegisterError, TopologyError, UsageError } from "./errors.ts";
+import { type KickHandler, SGI_COUNT, SgiState, SPURIOUS_INTID } from "./state/sgi-state.ts";
+import { presetTopology } from "./topology/presets.ts";
+import type { Topology } from "./topology/topology.ts";
+
+/** GICv2 has at most 8 CPU interfaces. */
+export const GICV2_MAX_CPUS = 8;
+
+/**
+ * The CPUs a GICD_SGIR write from `sender` reaches, as a bitmask over `count` CPUs
+ * (TargetListFilter 0: CPUTargetList, 1: all but the writer, 2: the writer), or -1 for the
+ * reserved filter 3, which generates no SGI. Target bits beyond `count` reach nobody.
+ */
+export function gicdSgirTargetMask(w: GicdSgirWrite, sender: number, count: number): number {
+  const all = (1 << count) - 1;
+  switch (w.targetListFilter) {
+    case TargetListFilter.LIST:
+      return w.cpuTargetList & all;
+    case TargetListFilter.ALL_BUT_SELF:
+      return all & ~(1 << sender);
+    case TargetListFilter.SELF:
+      return 1 << sender;
+    default:
+      return -1;
+  }
+}
+
+/** How to build a VirtualGic. */
+export interface VirtualGicOptions {
+  /** The vCPU layout, or a preset such as `kvm:64`. */
+  readonly topology: Topology | string;
+  /** Dispatch engine (default `vsgi`). */
+  readonly engine?: EngineName;
+  /** Reject writes with RES0 bits or reserved field values instead of ignoring them (default false). */
+  readonly strict?: boolean;
+  /** 3 (default): GICv3 system registers; 2: GICv2 GICD_SGIR with per-source pending state. */
+  readonly gicVersion?: 2 | 3;
+  /** Back the SGI state with this buffer (e.g. a SharedArrayBuffer); see `sgiStateLayout`. */
+  readonly buffer?: ArrayBuffer | SharedArrayBuffer;
+}
+
+/** Counters of everything unusual VirtualGic saw. */
+export interface GicDiagnostics {
+  /** SGI register writes handled. */
+  writes: number;
+  /** Writes with RES0 bits set (ignored, as hardware does). */
+  res0Writes: number;
+  /** Writes with RS ≠ 0 on a VM without RSS (treated as RS = 0). */
+  rsWithoutRss: number;
+  /** GICD_SGIR writes with the reserved TargetListFilter 3 (no SGI generated). */
+  reservedFilterWrites: number;
+  /** EOIs of an SGI that was not active (ignored). */
+  spuriousEois: number;
+  /** Acknowledges that found nothing to signal (returned 1023). */
+  spuriousAcks: number;
+}
+
+/**
+ * The SGI subsystem of one VM.
+ * @example
+ * const gic = new VirtualGic({ topology: "kvm:512" });
+ * gic.onKick((vcpu, intid) => wake(vcpu));
+ * gic.writeSgi1r(3, 0x011f8001n); // SGI 1 to vCPUs 496 and 511
+ * gic.acknowledge(496); // 1
+ * gic.eoi(496, 1);
+ */
+export class VirtualGic {
+  readonly topology: Topology;
+  readonly engine: Engine;
+  readonly state: SgiState;
+  readonly strict: boolean;
+  readonly gicVersion: 2 | 3;
+  readonly diagnostics: GicDiagnostics = { writes: 0, res0Writes: 0, rsWithoutRss: 0, reservedFilterWrites: 0, spuriousEois: 0, spuriousAcks: 0 };
+  /** Total visits (vCPU records or table slots examined) by the engine over all writes. */
+  visits = 0;
+  readonly #write: SgiWrite = newSgiWrite();
+  readonly #listeners: KickHandler[] = [];
+
+  constructor(options: VirtualGicOptions) {
+    this.topology = typeof options.topology === "string" ? presetTopology(options.topology) : options.topology;
+    this.strict = options.strict ?? false;
+    this.gicVersion = options.gicVersion ?? 3;
+    if (this.gicVersion === 2 && this.topology.count > GICV2_MAX_CPUS) {
+      throw new TopologyError(`GICv2 supports at most ${String(GICV2_MAX_CPUS)} CPUs; topology ${this.topology.name} has ${String(this.topology.count)}`, this.topology.name);
+    }
+    this.engine = createEngine(options.engine ?? "vsgi");
+    const support = this.engine.prepare(this.topology);
+    if (!support.supported) throw new TopologyError(`engine ${this.engine.name} cannot serve topology ${this.topology.name}: ${support.reason}`, this.topology.name);
+    this.state = new SgiState(this.topology.count, options.buffer);
+  }
+
+  /**
+   * Registers a kick listener, called once per (vCPU, INTID) that newly became pending.
+   * @returns a function that removes the listener.
+   */
+  onKick(listener: KickHandler): () => void {
+    this.#listeners.push(listener);
+    this.#syncKick();
+    return () => {
+      const i = this.#listeners.indexOf(listener);
+      if (i >= 0) this.#listeners.splice(i, 1);
+      this.#syncKick();
+    };
+  }
+
+  #syncKick(): void {
+    const ls = this.#listeners;
+    this.state.onKick = ls.length === 0 ? null : ls.length === 1 ? ls[0]! : (v, i) => { for (const l of ls) l(v, i); };
+  }
+
+  /** A guest write of ICC_SGI1R_EL1 by vCPU `sender`. Returns the number of vCPUs reached. */
+  writeSgi1r(sender: number, value: bigint | string | number): number {
+    return this.#writeValue(SgiRegister.SGI1R, sender, value);
+  }
+
+  /** A guest write of ICC_SGI0R_EL1 (reaches only targets that configured the INTID as Group 0). */
+  writeSgi0r(sender: number, value: bigint | string | number): number {
+    return this.#writeValue(SgiRegister.SGI0R, sender, value);
+  }
+
+  /** A guest write of ICC_ASGI1R_EL1 (with one security state, like SGI0R: Group 0 targets only). */
+  writeAsgi1r(sender: number, value: bigint | string | number): number {
+    return this.#writeValue(SgiRegister.ASGI1R, sender, value);
+  }
+
+  #writeValue(register: SgiRegister, sender: number, value: bigint | string | number): number {
+    const { hi, lo } = splitU64(parseRegisterValue(value, 64, SGI_REGISTER_ARCH_NAMES[register]));
+    return this.writeSgi(register, sender, hi, lo);
+  }
+
+  /**
+   * The allocation-free write path: the register value as uint32 halves (`hi` = bits 63:32).
+   * Returns the number of vCPUs the write reached (newly pending or coalesced).
+   */
+  writeSgi(register: SgiRegister, sender: number, hi: number, lo: number): number {
+    if (this.gicVersion !== 3) throw new UsageError(`${SGI_REGISTER_ARCH_NAMES[register]} does not exist on a GICv2 VirtualGic; use writeGicdSgir`);
+    checkVcpu(sender, this.topology.count, "sender");
+    const w = this.#write;
+    if (decodeSgiInto(w, hi, lo, register) !== 0) {
+      if (this.strict) {
+        const res0 = joinU64(hi, lo) & SGI_RES0_MASK;
+        throw new InvalidRegisterError(
+          `${SGI_REGISTER_ARCH_NAMES[register]} ${formatHex(joinU64(hi, lo))} from vCPU ${String(sender)}: RES0 bits ${bitPositions(res0).join(", ")} set`,
+          formatHex(joinU64(hi, lo)),
+          res0,
+        );
+      }
+      this.diagnostics.res0Writes++;
+    }
+    if (w.rs !== 0 && !this.topology.rss && w.irm === 0) this.diagnostics.rsWithoutRss++;
+    this.diagnostics.writes++;
+    const before = this.state.delivered;
+    this.visits += this.engine.dispatch(w, sender, this.state);
+    return this.state.delivered - before;
+  }
+
+  /**
+   * A GICv2 guest write of GICD_SGIR by CPU `sender` (GICv2 mode only). Pending state is kept
+   * per source CPU. Returns the number of CPUs reached.
+   */
+  writeGicdSgir(sender: number, value: bigint | string | number): number {
+    if (this.gicVersion !== 2) throw new UsageError("GICD_SGIR exists only on a GICv2 VirtualGic (gicVersion: 2)");
+    checkVcpu(sender, this.topology.count, "sender");
+    const raw = Number(parseRegisterValue(value, 32, "GICD_SGIR"));
+    if ((raw & GICD_SGIR_RES0_MASK) !== 0) {
+      if (this.strict) {
+        throw new InvalidRegisterError(`GICD_SGIR ${formatHex(raw)}: RES0 bits ${bitPositions(BigInt((raw & GICD_SGIR_RES0_MASK) >>> 0)).join(", ")} set`, formatHex(raw), BigInt((raw & GICD_SGIR_RES0_MASK) >>> 0));
+      }
+      this.diagnostics.res0Writes++;
+    }
+    const w = decodeGicdSgirLo(raw);
+    this.diagnostics.writes++;
+    const n = this.topology.count;
+    const targets = gicdSgirTargetMask(w, sender, n);
+    if (targets < 0) {
+      if (this.strict) throw new InvalidRegisterError(`GICD_SGIR ${formatHex(raw)}: TargetListFilter 0b11 is reserved`, formatHex(raw), 3n << 24n, "TargetListFilter");
+      this.diagnostics.reservedFilterWrites++;
+      return 0;
+    }
+    const s = this.state;
+    let reached = 0;
+    for (let t = 0; t < n; t++) {
+      if (((targets >>> t) & 1) === 0) continue;
+      reached++;
+      s.delivered++;
+      const k = t * SGI_COUNT + w.sgiIntid;
+      const had = s.sources[k]!;
+      if ((had & (1 << sender)) !== 0) {
+        s.coalesced++;
+        continue;
+      }
+      s.sources[k] = had | (1 << sender);
+      if (!s.isPending(t, w.sgiIntid)) {
+        s.pending[w.sgiIntid * s.words]! |= 1 << t;
+        s.kicks++;
+        s.onKick?.(t, w.sgiIntid);
+      }
+    }
+    return reached;
+  }
+
+  /**
+   * The vCPU reads its interrupt acknowledge register: the highest-priority pending, enabled SGI
+   * becomes active. GICv3: returns the INTID (1023 if none). GICv2: returns the GICC_IAR value,
+   * INTID in bits 9:0 and the source CPU in bits 12:10 (lowest pending source first).
+   */
+  acknowledge(vcpu: number): number {
+    checkVcpu(vcpu, this.topology.count);
+    const s = this.state;
+    const intid = s.highestPending(vcpu);
+    if (intid === SPURIOUS_INTID) {
+      this.diagnostics.spuriousAcks++;
+      return SPURIOUS_INTID;
+    }
+    const i = intid * s.words + (vcpu >>> 5);
+    const bit = 1 << (vcpu & 31);
+    s.active[i]! |= bit;
+    if (this.gicVersion === 3) {
+      s.pending[i]! &= ~bit;
+      return intid;
+    }
+    const k = vcpu * SGI_COUNT + intid;
+    const sources = s.sources[k]!;
+    const source = 31 - Math.clz32(sources & -sources);
+    s.sources[k] = sources & ~(1 << source);
+    // Other sources keep the SGI pending (active and pending) until they are acknowledged too.
+    if (s.sources[k] === 0) s.pending[i]! &= ~bit;
+    return (source << 10) | intid;
+  }
+
+  /**
+   * End of interrupt: the SGI leaves the active state. GICv3 takes the INTID, GICv2 the value
+   * acknowledge returned (its INTID bits are used). Returns false, and counts it, if the SGI
+   * was not active.
+   */
+  eoi(vcpu: number, intidOrIar: number): boolean {
+    checkVcpu(vcpu, this.topology.count);
+    const intid = intidOrIar & 0x3ff;
+    if (!Number.isInteger(intidOrIar) || intidOrIar < 0 || intid >= SGI_COUNT || !this.state.isActive(vcpu, intid)) {
+      this.diagnostics.spuriousEois++;
+      return false;
+    }
+    this.state.active[intid * this.state.words + (vcpu >>> 5)]! &= ~(1 << (vcpu & 31));
+    return true;
+  }
+
+  /** Configures one SGI of one vCPU: enable, group (0/1), priority (0 = highest). */
+  configureSgi(vcpu: number, intid: number, config: { readonly enabled?: boolean; readonly group?: 0 | 1; readonly priority?: number }): void {
+    this.state.configure(vcpu, intid, config);
+  }
+
+  /** Whether `intid` is pending on `vcpu`. */
+  isPending(vcpu: number, intid: number): boolean {
+    checkVcpu(vcpu, this.topology.count);
+    return this.state.isPending(vcpu, intid);
+  }
+}

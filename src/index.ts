@@ -1,0 +1,35 @@
+/**
+ * vsgi — a bit-exact virtual GIC SGI subsystem and the dispatch algorithms of KVM, QEMU, Xen
+ * and a 2023 RFC beside it. Named exports only; see README.md.
+ */
+export { decodeGicdSgir, encodeGicdSgir, type GicdSgirWrite, TargetListFilter } from "./arch/gicd-sgir.ts";
+export { type Affinity, affinityOfMpidr, formatAffinity, mpidrOfAffinity, packAffinity, unpackAffinity } from "./arch/mpidr.ts";
+export {
+  decodeSgiInto,
+  decodeSgiRegister,
+  encodeSgiHiLo,
+  encodeSgiRegister,
+  newSgiWrite,
+  parseSgiRegisterName,
+  SGI_REGISTER_NAMES,
+  type SgiFields,
+  SgiRegister,
+  type SgiRegisterName,
+  type SgiWrite,
+  sgiWriteToJson,
+} from "./arch/sgi-register.ts";
+export { formatHex, joinU64, parseRegisterValue, splitU64 } from "./arch/value.ts";
+export {
+  createEngine,
+  ENGINE_NAMES,
+  type Engine,
+  type EngineName,
+  prepareEngines,
+  RecordingSink,
+  routeOnEngines,
+  type Support,
+} from "./engines/index.ts";
+export { ErrorCode, InvalidRegisterError, InvalidValueError, TopologyError, UnknownVcpuError, UsageError, VsgiError } from "./errors.ts";
+export { GICV2_MAX_CPUS, type GicDiagnostics, gicdSgirTargetMask, VirtualGic, type VirtualGicOptions } from "./gic.ts";
+export { type DeliverySink, type KickHandler, SGI_COUNT, SgiState, sgiStateLayout, SPURIOUS_INTID } from "./state/sgi-state.ts";
+export { loadTopology, MAX_VCPUS, parseTopologyJson, presetTopology, Topology } from "./topology/index.ts";
