@@ -20,12 +20,12 @@ const TABLE_HEADER_BYTES = 8;
 /** Gathers the bits of `value` selected by `mask`, lowest first (PEXT). */
 export function compressBits(value: number, mask: number): number {
   let index = 0;
-  let out = 0;
+  let position = 0;
   let m = mask;
   while (m !== 0) {
     const bit = m & -m;
-    if ((value & bit) !== 0) index |= 1 << out;
-    out++;
+    if ((value & bit) !== 0) index |= 1 << position;
+    position++;
     m &= m - 1;
   }
   return index >>> 0;

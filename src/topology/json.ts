@@ -3,6 +3,7 @@
  * index is the vCPU id and each entry is MPIDR_EL1 as hex text or a number.
  */
 import { z } from "zod";
+import { parseJsonStrict } from "../json.ts";
 import { affinityOfMpidr } from "../arch/mpidr.ts";
 import { TopologyError } from "../errors.ts";
 import { MAX_VCPUS, Topology } from "./topology.ts";
@@ -15,19 +16,6 @@ const TopologyJson = z.strictObject({
   rss: z.boolean().optional(),
   mpidrs: z.array(z.union([z.string().max(40), z.number()])).min(1, "the vCPU list is empty").max(MAX_VCPUS, `more than ${String(MAX_VCPUS)} vCPUs`),
 });
-
-/** Line and column (1-based) of a character offset in `text`. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
-    }
-  }
-  return { line, column: offset - start + 1 };
-}
 
 function jsonPath(path: readonly PropertyKey[]): string {
   let s = "";
@@ -44,16 +32,7 @@ export function parseTopologyJson(text: string, source: string): Topology {
   if (text.length > MAX_TOPOLOGY_JSON_BYTES) {
     throw new TopologyError(`${source}: topology file is ${String(text.length)} bytes, over the ${String(MAX_TOPOLOGY_JSON_BYTES)}-byte limit`, source);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const pos = /position (\d+)/.exec(msg);
-    const where = pos?.[1] !== undefined ? lineColumn(text, Number(pos[1])) : undefined;
-    const at = where !== undefined ? `:${String(where.line)}:${String(where.column)}` : "";
-    throw new TopologyError(`${source}${at}: malformed JSON: ${msg}`, source, `${source}${at}`);
-  }
+  const raw = parseJsonStrict(text, source, TopologyError);
   const parsed = TopologyJson.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
