@@ -18,6 +18,7 @@ import { bitPositions, formatHex, joinU64, parseRegisterValue, splitU64 } from "
 import { createEngine, type Engine, type EngineName } from "./engines/index.ts";
 import { checkVcpu, InvalidRegisterError, TopologyError, UsageError } from "./errors.ts";
 import { type KickHandler, SGI_COUNT, SgiState, SPURIOUS_INTID } from "./state/sgi-state.ts";
+import { AtomicSgiState } from "./state/shared.ts";
 import { presetTopology } from "./topology/presets.ts";
 import type { Topology } from "./topology/topology.ts";
 
@@ -55,6 +56,12 @@ export interface VirtualGicOptions {
   readonly gicVersion?: 2 | 3;
   /** Back the SGI state with this buffer (e.g. a SharedArrayBuffer); see `sgiStateLayout`. */
   readonly buffer?: ArrayBuffer | SharedArrayBuffer;
+  /**
+   * Share the SGI state with other threads: writes, acknowledges and EOIs use `Atomics`
+   * (see src/state/shared.ts; size the buffer with `sharedSgiLayout`). Default: true when
+   * `buffer` is a SharedArrayBuffer on GICv3, else false. GICv3 only.
+   */
+  readonly concurrent?: boolean;
 }
 
 /** Counters of everything unusual VirtualGic saw. */
@@ -93,6 +100,8 @@ export class VirtualGic {
   visits = 0;
   readonly #write: SgiWrite = newSgiWrite();
   readonly #listeners: KickHandler[] = [];
+  /** The state again when it is shared between threads (acknowledge and EOI must then be atomic claims). */
+  readonly #atomic: AtomicSgiState | null = null;
 
   constructor(options: VirtualGicOptions) {
     this.topology = typeof options.topology === "string" ? presetTopology(options.topology) : options.topology;
@@ -104,7 +113,15 @@ export class VirtualGic {
     this.engine = createEngine(options.engine ?? "vsgi");
     const support = this.engine.prepare(this.topology);
     if (!support.supported) throw new TopologyError(`engine ${this.engine.name} cannot serve topology ${this.topology.name}: ${support.reason}`, this.topology.name);
-    this.state = new SgiState(this.topology.count, options.buffer);
+    const concurrent = options.concurrent ?? (this.gicVersion === 3 && typeof SharedArrayBuffer !== "undefined" && options.buffer instanceof SharedArrayBuffer);
+    if (concurrent) {
+      if (this.gicVersion !== 3) throw new UsageError("concurrent (shared, atomic) SGI state is implemented for GICv3 only");
+      if (options.buffer !== undefined && !(options.buffer instanceof SharedArrayBuffer)) throw new UsageError("concurrent: true needs a SharedArrayBuffer buffer");
+      this.#atomic = new AtomicSgiState(this.topology.count, options.buffer);
+      this.state = this.#atomic;
+    } else {
+      this.state = new SgiState(this.topology.count, options.buffer);
+    }
   }
 
   /**
@@ -224,6 +241,11 @@ export class VirtualGic {
    */
   acknowledge(vcpu: number): number {
     checkVcpu(vcpu, this.topology.count);
+    if (this.#atomic !== null) {
+      const claimed = this.#atomic.acknowledge(vcpu);
+      if (claimed === SPURIOUS_INTID) this.diagnostics.spuriousAcks++;
+      return claimed;
+    }
     const s = this.state;
     const intid = s.highestPending(vcpu);
     if (intid === SPURIOUS_INTID) {
@@ -255,6 +277,12 @@ export class VirtualGic {
     checkVcpu(vcpu, this.topology.count);
     const intid = intidOrIar & 0x3ff;
     if (!Number.isInteger(intidOrIar) || intidOrIar < 0 || intid >= SGI_COUNT || !this.state.isActive(vcpu, intid)) {
+      this.diagnostics.spuriousEois++;
+      return false;
+    }
+    if (this.#atomic !== null) {
+      // Another thread may have EOId it since the check above: only the atomic clear decides.
+      if (this.#atomic.eoi(vcpu, intid)) return true;
       this.diagnostics.spuriousEois++;
       return false;
     }
