@@ -1,0 +1,294 @@
+// vsgi native anchor — the kvm-linear and vsgi dispatch algorithms and the floor in C++, run on
+// the very writes the JS benchmark times, so the report can state how far JS is from native.
+//
+// Written from the algorithms' descriptions in SPEC.md §5 (no kernel code): kvm-linear scans
+// vCPUs in id order until the TargetList is used up; vsgi maps Aff3 -> Aff2 -> Aff1 through
+// flat directories to a row of 16 vCPU slots and walks the TargetList's set bits; IRM marks
+// 32 vCPUs per word operation. The SGI state mirrors src/state/sgi-state.ts: per-INTID pending
+// bitmaps over vCPUs, the Group 0 filter and the delivered/coalesced/kick counters.
+//
+// Input: a little-endian file written by src/bench/native.ts (layout in writeNativeInput).
+// Output: one JSON object per (workload, algorithm) per line on stdout.
+//
+// Build: g++ -O2 -std=c++17 anchor.cpp -o anchor
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Write {
+  uint32_t intid, aff3, aff2, aff1, target_list, rs, irm, reg;
+};
+
+// ICC_SGI1R_EL1 fields from the uint32 halves (hi = bits 63:32), as decodeSgiInto does.
+inline void decode(Write& w, uint32_t hi, uint32_t lo, uint32_t reg) {
+  w.target_list = lo & 0xffff;
+  w.aff1 = (lo >> 16) & 0xff;
+  w.intid = (lo >> 24) & 0xf;
+  w.aff2 = hi & 0xff;
+  w.irm = (hi >> 8) & 1;
+  w.rs = (hi >> 12) & 0xf;
+  w.aff3 = (hi >> 16) & 0xff;
+  w.reg = reg;
+}
+
+struct State {
+  uint32_t n = 0, words = 0, last_mask = 0;
+  std::vector<uint32_t> pending, group0;
+  uint64_t delivered = 0, coalesced = 0, kicks = 0, group_filtered = 0;
+
+  explicit State(uint32_t count) : n(count), words((count + 31) / 32) {
+    pending.assign(16 * words, 0);
+    group0.assign(16 * words, 0);
+    last_mask = count % 32 == 0 ? 0xffffffffu : (1u << (count % 32)) - 1;
+  }
+
+  inline void deliver(uint32_t v, const Write& w) {
+    const uint32_t i = w.intid * words + (v >> 5);
+    const uint32_t bit = 1u << (v & 31);
+    if (w.reg != 0 && (group0[i] & bit) == 0) {
+      group_filtered++;
+      return;
+    }
+    const uint32_t old = pending[i];
+    delivered++;
+    if (old & bit) {
+      coalesced++;
+      return;
+    }
+    pending[i] = old | bit;
+    kicks++;
+  }
+
+  inline void deliver_all_but(uint32_t sender, const Write& w) {
+    const uint32_t base = w.intid * words;
+    for (uint32_t k = 0; k < words; k++) {
+      uint32_t mask = k == words - 1 ? last_mask : 0xffffffffu;
+      if (k == (sender >> 5)) mask &= ~(1u << (sender & 31));
+      if (w.reg != 0) {
+        const uint32_t m = mask & group0[base + k];
+        group_filtered += __builtin_popcount(mask & ~m);
+        mask = m;
+      }
+      const uint32_t old = pending[base + k];
+      pending[base + k] = old | mask;
+      delivered += __builtin_popcount(mask);
+      coalesced += __builtin_popcount(mask & old);
+      kicks += __builtin_popcount(mask & ~old);
+    }
+  }
+};
+
+struct KvmLinear {
+  std::vector<uint32_t> affinity;
+
+  inline uint32_t dispatch(const Write& w, uint32_t sender, State& s) const {
+    const uint32_t n = affinity.size();
+    if (w.irm) {
+      for (uint32_t v = 0; v < n; v++)
+        if (v != sender) s.deliver(v, w);
+      return n;
+    }
+    const uint32_t cluster = (w.aff3 << 16) | (w.aff2 << 8) | w.aff1;
+    uint32_t remaining = w.target_list;
+    uint32_t v = 0;
+    for (; v < n && remaining != 0; v++) {
+      const uint32_t a = affinity[v];
+      if ((a >> 8) != cluster) continue;
+      const uint32_t aff0 = a & 0xff;
+      if (aff0 > 15 || ((remaining >> aff0) & 1) == 0) continue;
+      remaining &= ~(1u << aff0);
+      s.deliver(v, w);
+    }
+    return v;
+  }
+};
+
+struct Vsgi {
+  std::vector<int32_t> l3, l2, l1, slots;
+  uint32_t words = 0;
+
+  explicit Vsgi(const std::vector<uint32_t>& affinity) : l3(256, -1) {
+    std::vector<int32_t> row_of(affinity.size());
+    int32_t rows = 0;
+    for (size_t v = 0; v < affinity.size(); v++) {
+      const uint32_t a = affinity[v];
+      if (l3[a >> 24] < 0) {
+        l3[a >> 24] = l2.size() >> 8;
+        l2.resize(l2.size() + 256, -1);
+      }
+      const uint32_t i2 = (uint32_t(l3[a >> 24]) << 8) | ((a >> 16) & 0xff);
+      if (l2[i2] < 0) {
+        l2[i2] = l1.size() >> 8;
+        l1.resize(l1.size() + 256, -1);
+      }
+      const uint32_t i1 = (uint32_t(l2[i2]) << 8) | ((a >> 8) & 0xff);
+      if (l1[i1] < 0) l1[i1] = rows++;
+      row_of[v] = l1[i1];
+    }
+    slots.assign(size_t(rows) * 16, -1);
+    for (size_t v = 0; v < affinity.size(); v++) slots[row_of[v] * 16 + (affinity[v] & 0xf)] = int32_t(v);
+    words = (affinity.size() + 31) / 32;
+  }
+
+  inline uint32_t dispatch(const Write& w, uint32_t sender, State& s) const {
+    if (w.irm) {
+      s.deliver_all_but(sender, w);
+      return words;
+    }
+    const int32_t n3 = l3[w.aff3];
+    if (n3 < 0) return 0;
+    const int32_t n2 = l2[(uint32_t(n3) << 8) | w.aff2];
+    if (n2 < 0) return 0;
+    const int32_t row = l1[(uint32_t(n2) << 8) | w.aff1];
+    if (row < 0) return 0;
+    const int32_t* base = slots.data() + row * 16;
+    uint32_t tl = w.target_list;
+    uint32_t visits = 0;
+    while (tl != 0) {
+      const int32_t v = base[__builtin_ctz(tl)];
+      tl &= tl - 1;
+      visits++;
+      if (v >= 0) s.deliver(uint32_t(v), w);
+    }
+    return visits;
+  }
+};
+
+struct Batch {
+  std::string name;
+  uint32_t count = 0;
+  std::vector<uint32_t> hi, lo, sender, reg, start, list;
+};
+
+struct Reader {
+  FILE* f;
+  uint32_t u32() {
+    uint32_t v;
+    if (std::fread(&v, 4, 1, f) != 1) {
+      std::fprintf(stderr, "anchor: truncated input\n");
+      std::exit(2);
+    }
+    return v;
+  }
+  std::vector<uint32_t> vec(size_t n) {
+    std::vector<uint32_t> v(n);
+    if (n > 0 && std::fread(v.data(), 4, n, f) != n) {
+      std::fprintf(stderr, "anchor: truncated input\n");
+      std::exit(2);
+    }
+    return v;
+  }
+};
+
+using Clock = std::chrono::steady_clock;
+
+// Runs `reps` passes of algorithm `algo` (0 floor, 1 kvm-linear, 2 vsgi) over the batch.
+uint64_t pass(int algo, const Batch& b, State& s, const KvmLinear& lin, const Vsgi& vs, uint32_t reps) {
+  uint64_t visits = 0;
+  Write w{};
+  for (uint32_t r = 0; r < reps; r++) {
+    std::fill(s.pending.begin(), s.pending.end(), 0);
+    for (uint32_t i = 0; i < b.count; i++) {
+      decode(w, b.hi[i], b.lo[i], b.reg[i]);
+      if (algo == 1) {
+        visits += lin.dispatch(w, b.sender[i], s);
+      } else if (algo == 2) {
+        visits += vs.dispatch(w, b.sender[i], s);
+      } else {
+        const uint32_t base = w.intid * s.words;
+        if (w.irm) {
+          const uint32_t snd = b.sender[i];
+          for (uint32_t v = 0; v < s.n; v++)
+            if (v != snd) s.pending[base + (v >> 5)] |= 1u << (v & 31);
+        } else {
+          for (uint32_t j = b.start[i]; j < b.start[i + 1]; j++) {
+            const uint32_t v = b.list[j];
+            s.pending[base + (v >> 5)] |= 1u << (v & 31);
+          }
+        }
+      }
+    }
+  }
+  return visits;
+}
+
+double time_pass(int algo, const Batch& b, State& s, const KvmLinear& lin, const Vsgi& vs, uint32_t reps) {
+  const auto t0 = Clock::now();
+  pass(algo, b, s, lin, vs, reps);
+  return double(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: anchor <input.bin>\n");
+    return 2;
+  }
+  FILE* f = std::fopen(argv[1], "rb");
+  if (f == nullptr) {
+    std::perror(argv[1]);
+    return 2;
+  }
+  Reader in{f};
+  if (in.u32() != 0x42475356u || in.u32() != 1) {
+    std::fprintf(stderr, "anchor: not a vsgi bench input (version 1)\n");
+    return 2;
+  }
+  const uint32_t n = in.u32();
+  in.u32();  // rss: both algorithms here are the non-RSS forms; the JS side never sends RSS layouts
+  KvmLinear lin{in.vec(n)};
+  Vsgi vs(lin.affinity);
+  const uint32_t rounds = in.u32();
+  const double pass_ns = double(in.u32()) * 1000.0;
+  const uint32_t workloads = in.u32();
+  State s(n);
+  uint64_t checksum = 0;
+  static const char* const kNames[] = {"floor", "kvm-linear", "vsgi"};
+  for (uint32_t k = 0; k < workloads; k++) {
+    Batch b;
+    const uint32_t len = in.u32();
+    std::vector<uint32_t> name = in.vec((len + 3) / 4);
+    b.name.assign(reinterpret_cast<const char*>(name.data()), len);
+    b.count = in.u32();
+    b.hi = in.vec(b.count);
+    b.lo = in.vec(b.count);
+    b.sender = in.vec(b.count);
+    b.reg = in.vec(b.count);
+    b.start = in.vec(b.count + 1);
+    b.list = in.vec(in.u32());
+    uint64_t visits[3];
+    uint32_t reps[3];
+    for (int a = 0; a < 3; a++) {
+      visits[a] = pass(a, b, s, lin, vs, 1);
+      const double one = time_pass(a, b, s, lin, vs, 1);
+      const double r = pass_ns / (one > 1 ? one : 1);
+      reps[a] = r < 1 ? 1 : uint32_t(r + 0.5);
+    }
+    std::vector<double> samples[3];
+    for (uint32_t r = 0; r < rounds; r++) {
+      for (int j = 0; j < 3; j++) {
+        const int a = int((j + r) % 3);
+        samples[a].push_back(time_pass(a, b, s, lin, vs, reps[a]) / (double(reps[a]) * b.count));
+      }
+    }
+    for (uint32_t i = 0; i < s.pending.size(); i++) checksum += s.pending[i] * (i + 1);
+    for (int a = 0; a < 3; a++) {
+      std::printf("{\"workload\":\"%s\",\"algorithm\":\"%s\",\"visits\":%llu,\"reps\":%u,\"ns\":[", b.name.c_str(), kNames[a],
+                  static_cast<unsigned long long>(visits[a]), reps[a]);
+      for (size_t i = 0; i < samples[a].size(); i++) std::printf("%s%.4f", i == 0 ? "" : ",", samples[a][i]);
+      std::printf("]}\n");
+    }
+  }
+  std::fclose(f);
+  // Printing the counters keeps every pending update observable, so nothing is optimised away.
+  std::printf("{\"checksum\":%llu,\"kicks\":%llu}\n", static_cast<unsigned long long>(checksum + s.delivered),
+              static_cast<unsigned long long>(s.kicks));
+  return 0;
+}

@@ -1,0 +1,33 @@
+/** The benchmark lab: workloads, timing harness, native anchor, memory, goals. */
+export { formatReport } from "./format.ts";
+export { evaluateGoals, type GoalResult } from "./goals.ts";
+export { measureMemory, type MemoryResult } from "./memory.ts";
+export { buildNative, type NativeBuild, NATIVE_FLAGS, runNative } from "./native.ts";
+export { createRng, type Rng, seedFor } from "./rng.ts";
+export {
+  type BenchOptions,
+  type BenchProgress,
+  type BenchReport,
+  type BenchResult,
+  FLOOR_KINDS,
+  type FloorKind,
+  type FloorResult,
+  type NativeResult,
+  runBench,
+} from "./run.ts";
+export { type BatchTargets, resolveTargets } from "./targets.ts";
+export {
+  BUILTIN_WORKLOADS,
+  lastClusterOf,
+  randomCpumask,
+  registerWorkload,
+  registerWorkloadFamily,
+  resolveWorkload,
+  targetGroups,
+  type Workload,
+  type WorkloadContext,
+  type WriteBatch,
+  WriteBatchBuilder,
+  workloadFamilies,
+  workloadNames,
+} from "./workloads.ts";

@@ -1,0 +1,82 @@
+/**
+ * Memory of an engine and of the SGI state, per vCPU. The state's size is exact (its one
+ * buffer, `sgiStateLayout`). An engine's size is measured: the ArrayBuffer bytes it retains
+ * after `prepare()`, with garbage collected before and after (temporaries of `prepare` do not
+ * count), median of three tries. Engines keep their tables in typed arrays; the few hundred
+ * bytes of object headers and typed arrays of ≤ 64 bytes (kept on the JS heap) are not counted,
+ * because heap deltas are noisier than the tables themselves. The topology (shared by every
+ * engine) is reported apart.
+ */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { createEngine, type EngineName } from "../engines/index.ts";
+import { sgiStateLayout } from "../state/sgi-state.ts";
+import type { Topology } from "../topology/topology.ts";
+
+/** Memory of one engine on one topology. */
+export interface MemoryResult {
+  readonly engine: EngineName;
+  readonly topology: string;
+  readonly vcpus: number;
+  /** Engine tables retained after prepare (measured; 0 when it only reads the topology). */
+  readonly engineBytes: number;
+  /** Bytes the engine itself reports (vsgi's `bytes`), when it reports any. */
+  readonly declaredEngineBytes?: number;
+  /** The SGI state buffer (pending/active/enabled/group bitmaps, priorities, GICv2 sources). */
+  readonly stateBytes: number;
+  /** The packed affinity array every engine reads (4 bytes per vCPU). */
+  readonly topologyBytes: number;
+  /** (engine + state) / vCPUs. */
+  readonly bytesPerVcpu: number;
+}
+
+let gcFn: (() => void) | undefined;
+
+function gc(): void {
+  if (gcFn === undefined) {
+    setFlagsFromString("--expose-gc");
+    gcFn = runInNewContext("gc") as () => void;
+  }
+  gcFn();
+  gcFn();
+}
+
+function retained(name: EngineName, topology: Topology): { bytes: number; declared: number | undefined } {
+  const tries: number[] = [];
+  let declared: number | undefined;
+  // Every engine stays referenced until all tries are done: a dropped one could be collected
+  // inside the next try's window and cancel out its allocation.
+  const keep: unknown[] = [];
+  for (let t = 0; t < 3; t++) {
+    gc();
+    const m0 = process.memoryUsage().arrayBuffers;
+    const engine = createEngine(name);
+    engine.prepare(topology);
+    keep.push(engine);
+    gc();
+    tries.push(Math.max(0, process.memoryUsage().arrayBuffers - m0));
+    const b = (engine as { bytes?: unknown }).bytes;
+    if (typeof b === "number") declared = b;
+  }
+  keep.length = 0;
+  tries.sort((a, b) => a - b);
+  return { bytes: tries[1]!, declared };
+}
+
+/** Measures every named engine on `topology`. */
+export function measureMemory(topology: Topology, engines: readonly EngineName[]): MemoryResult[] {
+  const stateBytes = sgiStateLayout(topology.count).bytes;
+  return engines.map((engine) => {
+    const { bytes, declared } = retained(engine, topology);
+    return {
+      engine,
+      topology: topology.name,
+      vcpus: topology.count,
+      engineBytes: bytes,
+      ...(declared !== undefined ? { declaredEngineBytes: declared } : {}),
+      stateBytes,
+      topologyBytes: topology.affinity.byteLength,
+      bytesPerVcpu: (bytes + stateBytes) / topology.count,
+    };
+  });
+}
