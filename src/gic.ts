@@ -62,6 +62,15 @@ export interface VirtualGicOptions {
    * `buffer` is a SharedArrayBuffer on GICv3, else false. GICv3 only.
    */
   readonly concurrent?: boolean;
+  /**
+   * How a newly pending SGI reaches its vCPU. `list-registers` (default): the hypervisor kicks the
+   * target, calling every `onKick` listener. `gicv4.1`: direct vSGI (GICv4.1, Linux 5.7): the write
+   * still traps and is dispatched the same way, but the redistributor makes the SGI pending itself
+   * when the target's vPE is resident (counted in `directInjections`, no kick); a non-resident vPE
+   * gets a doorbell (counted in `doorbells`) and the listeners are called so the VMM runs it.
+   * Every vPE starts resident; see `setResident`. GICv3 only.
+   */
+  readonly delivery?: "list-registers" | "gicv4.1";
 }
 
 /** Counters of everything unusual VirtualGic saw. */
@@ -102,6 +111,14 @@ export class VirtualGic {
   readonly #listeners: KickHandler[] = [];
   /** The state again when it is shared between threads (acknowledge and EOI must then be atomic claims). */
   readonly #atomic: AtomicSgiState | null = null;
+  /** How SGIs reach their vCPUs (see `VirtualGicOptions.delivery`). */
+  readonly delivery: "list-registers" | "gicv4.1";
+  /** GICv4.1: SGIs the redistributor made pending directly on a resident vPE. */
+  directInjections = 0;
+  /** GICv4.1: doorbells rung for SGIs to a non-resident vPE. */
+  doorbells = 0;
+  /** GICv4.1: 1 where the vCPU's vPE is resident on a physical CPU; null with list registers. */
+  readonly #resident: Uint8Array | null = null;
 
   constructor(options: VirtualGicOptions) {
     this.topology = typeof options.topology === "string" ? presetTopology(options.topology) : options.topology;
@@ -122,6 +139,19 @@ export class VirtualGic {
     } else {
       this.state = new SgiState(this.topology.count, options.buffer);
     }
+    this.delivery = options.delivery ?? "list-registers";
+    if (this.delivery === "gicv4.1") {
+      if (this.gicVersion !== 3) throw new UsageError("delivery gicv4.1 (direct vSGI) exists only on a GICv3 VirtualGic");
+      this.#resident = new Uint8Array(this.topology.count).fill(1);
+      this.#syncKick();
+    }
+  }
+
+  /** GICv4.1: makes `vcpu`'s vPE resident (scheduled on a physical CPU) or not; others get doorbells. */
+  setResident(vcpu: number, resident: boolean): void {
+    checkVcpu(vcpu, this.topology.count);
+    if (this.#resident === null) throw new UsageError("setResident needs delivery: \"gicv4.1\"");
+    this.#resident[vcpu] = resident ? 1 : 0;
   }
 
   /**
@@ -140,6 +170,19 @@ export class VirtualGic {
 
   #syncKick(): void {
     const ls = this.#listeners;
+    const resident = this.#resident;
+    if (resident !== null) {
+      // Direct vSGI: a resident vPE needs no kick; a doorbell is the hypervisor's cue to run it.
+      this.state.onKick = (v, i) => {
+        if (resident[v] === 1) {
+          this.directInjections++;
+          return;
+        }
+        this.doorbells++;
+        for (const l of ls) l(v, i);
+      };
+      return;
+    }
     this.state.onKick = ls.length === 0 ? null : ls.length === 1 ? ls[0]! : (v, i) => { for (const l of ls) l(v, i); };
   }
 
