@@ -1,0 +1,197 @@
+/**
+ * `vsgi lab`, the end-to-end run: the benchmark sweep, a replay of every bundled real trace (and
+ * any given), the cost model, then the report (report/index.html + report/results.json).
+ * A part whose module has not been built, or that fails, is recorded as missing with the reason,
+ * so the report never shows a number that was not measured.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { UsageError } from "../errors.ts";
+import { buildExplorerBundle } from "../report/bundle.ts";
+import { type ExplorerScript, renderReport } from "../report/html.ts";
+import type { BenchOutput, LabResults, Machine, Missing, ModelOutput, TraceFailure, TraceReplay } from "../report/types.ts";
+
+/** Options of one lab run. */
+export interface LabOptions {
+  /** Output folder (created). */
+  readonly out: string;
+  /** The quick sweep (fewer sizes, shorter timing) instead of the full one. */
+  readonly quick: boolean;
+  /** Extra traces to replay besides the bundled ones. */
+  readonly traces?: readonly string[];
+  /** Skip the bundled traces (tests). */
+  readonly noBundledTraces?: boolean;
+  /** Options passed to the benchmark as they are (tests use a tiny sweep). */
+  readonly bench?: Readonly<Record<string, unknown>>;
+  /** Skip the benchmark, recording why (tests). */
+  readonly skipBench?: string;
+}
+
+/** Progress of the run: a phase and, within it, done/total steps. */
+export interface LabProgress {
+  readonly phase: "bench" | "traces" | "model" | "report";
+  readonly done: number;
+  readonly total: number;
+  readonly label: string;
+}
+
+/** What a lab run wrote. */
+export interface LabOutcome {
+  readonly results: LabResults;
+  readonly htmlPath: string;
+  readonly jsonPath: string;
+  readonly htmlBytes: number;
+}
+
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+/** The repository (or package) root: src/lab/ and dist/lab/ are both two levels down. */
+export const REPO_ROOT = resolve(HERE, "..", "..");
+
+/**
+ * Imports a sibling module of the build (`../bench/run` → .ts under tsx, .js in dist/), or
+ * returns why it cannot: lets the lab run before every part of the project exists.
+ */
+async function optionalModule(rel: string): Promise<Record<string, unknown> | Missing> {
+  const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+  const path = resolve(HERE, `${rel}${ext}`);
+  if (!existsSync(path)) return { missing: `${rel.replace(/^\.\.\//, "src/")}.ts is not part of this build` };
+  try {
+    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (e) {
+    return { missing: `${rel.replace(/^\.\.\//, "src/")} could not be loaded: ${message(e)}` };
+  }
+}
+
+/** The bundled real traces: fixtures/*.log.gz in the repository and in ../shared/fixtures. */
+export function bundledTraces(root = REPO_ROOT): string[] {
+  const found = new Map<string, string>();
+  for (const dir of [join(root, "fixtures"), join(root, "..", "shared", "fixtures")]) {
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort()) {
+      // The same capture may be bundled in both places: replay it once.
+      if (name.endsWith(".log.gz") && !found.has(name)) found.set(name, join(dir, name));
+    }
+  }
+  return [...found.values()];
+}
+
+/** The package version, from package.json at the root. */
+const VERSION = ((): string => {
+  try {
+    return String((JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version?: unknown }).version ?? "unknown");
+  } catch {
+    return "unknown";
+  }
+})();
+
+function localMachine(): Machine {
+  const c = cpus();
+  return { node: process.version, cpus: c.length, cpuModel: c[0]?.model.trim() ?? "unknown CPU", date: new Date().toISOString() };
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+async function runBenchPart(options: LabOptions, onProgress: (p: LabProgress) => void): Promise<BenchOutput | Missing> {
+  if (options.skipBench !== undefined) return { missing: options.skipBench };
+  const mod = await optionalModule("../bench/run");
+  if ("missing" in mod) return { missing: `the benchmark sweep (issue 4) has not landed: ${String(mod.missing)}` };
+  const runBench = mod.runBench as ((o: Record<string, unknown>, p: (...a: unknown[]) => void) => Promise<BenchOutput> | BenchOutput) | undefined;
+  if (typeof runBench !== "function") return { missing: "src/bench/run.ts does not export runBench yet" };
+  try {
+    return await runBench({ quick: options.quick, ...options.bench }, (...a: unknown[]) => {
+      const p = benchProgress(a);
+      if (p !== undefined) onProgress({ phase: "bench", ...p });
+    });
+  } catch (e) {
+    return { missing: `the benchmark failed: ${message(e)}` };
+  }
+}
+
+/** Reads the benchmark's progress callback arguments: (done, total, label) or ({ done, total, label }). */
+function benchProgress(a: readonly unknown[]): { done: number; total: number; label: string } | undefined {
+  const [x, y, z] = a;
+  if (typeof x === "number" && typeof y === "number") return { done: x, total: y, label: typeof z === "string" ? z : "" };
+  if (typeof x === "object" && x !== null) {
+    const o = x as Record<string, unknown>;
+    if (typeof o.done === "number" && typeof o.total === "number") return { done: o.done, total: o.total, label: typeof o.label === "string" ? o.label : "" };
+  }
+  return undefined;
+}
+
+async function runTracesPart(paths: readonly string[], onProgress: (p: LabProgress) => void): Promise<LabResults["traces"]> {
+  const mod = await optionalModule("../trace/replay");
+  if ("missing" in mod) return { missing: `trace replay (issue 5) has not landed: ${String(mod.missing)}` };
+  const replayTrace = mod.replayTrace as ((path: string, o: Record<string, unknown>) => Promise<TraceReplay>) | undefined;
+  if (typeof replayTrace !== "function") return { missing: "src/trace/replay.ts does not export replayTrace yet" };
+  if (paths.length === 0) return { missing: "no trace found (fixtures/*.log.gz, ../shared/fixtures/*.log.gz) and none given with --trace" };
+  const replays: (TraceReplay | TraceFailure)[] = [];
+  for (const [i, path] of paths.entries()) {
+    onProgress({ phase: "traces", done: i, total: paths.length, label: basename(path) });
+    try {
+      const r = await replayTrace(path, {});
+      replays.push({ ...r, trace: basename(path), bytes: statSync(path).size });
+    } catch (e) {
+      replays.push({ trace: basename(path), error: message(e) });
+    }
+  }
+  onProgress({ phase: "traces", done: paths.length, total: paths.length, label: "" });
+  return { replays };
+}
+
+async function runModelPart(bench: BenchOutput | Missing, traces: LabResults["traces"]): Promise<ModelOutput | Missing> {
+  const mod = await optionalModule("../model/index");
+  if ("missing" in mod) return { missing: `the cost model (issue 8) has not landed: ${String(mod.missing)}` };
+  const fn = (mod.runModel ?? mod.costModel) as ((b: unknown, t: unknown) => Promise<ModelOutput> | ModelOutput) | undefined;
+  if (typeof fn !== "function") return { missing: "src/model does not export runModel yet" };
+  try {
+    return await fn(bench, traces);
+  } catch (e) {
+    return { missing: `the cost model failed: ${message(e)}` };
+  }
+}
+
+/**
+ * Runs the lab and writes the report.
+ * @example await runLab({ out: "report", quick: true }, () => {}) // report/index.html
+ */
+export async function runLab(options: LabOptions, onProgress: (p: LabProgress) => void = () => {}): Promise<LabOutcome> {
+  const t0 = performance.now();
+  const started = new Date().toISOString();
+  const tracePaths = [...(options.noBundledTraces === true ? [] : bundledTraces()), ...(options.traces ?? []).map((t) => resolve(t))];
+  for (const t of options.traces ?? []) if (!existsSync(t)) throw new UsageError(`trace ${t}: no such file`, t);
+  const bench = await runBenchPart(options, onProgress);
+  const traces = await runTracesPart(tracePaths, onProgress);
+  onProgress({ phase: "model", done: 0, total: 1, label: "cost model" });
+  const model = await runModelPart(bench, traces);
+  onProgress({ phase: "report", done: 0, total: 1, label: "report" });
+  let explorer: ExplorerScript;
+  try {
+    explorer = { js: await buildExplorerBundle() };
+  } catch (e) {
+    explorer = { missing: `the explorer script could not be built (esbuild is a dev dependency: run npm ci): ${message(e)}` };
+  }
+  const machine = "missing" in bench ? localMachine() : bench.machine;
+  const results: LabResults = {
+    schema: "vsgi-lab/1",
+    tool: { name: "vsgi", version: VERSION },
+    started,
+    durationMs: 0,
+    options: { quick: options.quick, traces: tracePaths.map((p) => basename(p)) },
+    machine,
+    bench,
+    traces,
+    model,
+  };
+  mkdirSync(options.out, { recursive: true });
+  const jsonPath = join(options.out, "results.json");
+  const htmlPath = join(options.out, "index.html");
+  // The duration covers every measurement; rendering and writing take milliseconds after it.
+  const final: LabResults = { ...results, durationMs: Math.round(performance.now() - t0) };
+  const html = renderReport(final, explorer);
+  writeFileSync(jsonPath, `${JSON.stringify(final, null, 2)}\n`);
+  writeFileSync(htmlPath, html);
+  onProgress({ phase: "report", done: 1, total: 1, label: "done" });
+  return { results: final, htmlPath, jsonPath, htmlBytes: Buffer.byteLength(html) };
+}

@@ -1,0 +1,437 @@
+/**
+ * Renders a lab run (`results.json`) as one self-contained HTML page: inline CSS, SVG charts made
+ * by Observable Plot at build time, the route explorer's script inlined. No network access at view
+ * time, and everything except the explorer reads without JavaScript.
+ */
+import { ENGINE_NAMES } from "../engines/engine.ts";
+import { fmt, intidChart, nsChart, type RatioPoint, ratioChart, type SeriesPoint, shareChart, visitsChart } from "./charts.ts";
+import { EXPLORER_REGISTERS, explore } from "./explorer/explore.ts";
+import { esc, renderEngines, renderFields, renderGrid, renderSummary, renderWarnings } from "./explorer/view.ts";
+import { STYLE } from "./style.ts";
+import { type BenchOutput, type BenchResult, isMissing, type LabResults, type Spread, type TraceFailure, type TraceReplay, type TraceStats } from "./types.ts";
+
+/** The explorer's script, or why it is absent. */
+export type ExplorerScript = { readonly js: string } | { readonly missing: string };
+
+/** The VM size the headline compares engines at (KVM's maximum on arm64). */
+export const HEADLINE_VCPUS = 512;
+
+const engineOrder = (names: Iterable<string>): string[] => {
+  const set = new Set(names);
+  const known = (ENGINE_NAMES as readonly string[]).filter((e) => set.has(e));
+  return [...known, ...[...set].filter((e) => !known.includes(e)).sort()];
+};
+
+const unique = <T>(xs: Iterable<T>): T[] => [...new Set(xs)];
+
+function layoutOf(r: BenchResult): string {
+  return typeof r.layout === "string" ? r.layout : family(r.topology);
+}
+
+function family(topology: string): string {
+  return topology.includes(":") ? (topology.split(":")[0] ?? topology) : topology;
+}
+
+/** A spread as a [lo, hi] range in ns, when it can be read. */
+export function spreadRange(ns: number, s: Spread): [number, number] | undefined {
+  if (s === null || s === undefined) return undefined;
+  if (typeof s === "number") return Number.isFinite(s) ? [ns * (1 - s), ns * (1 + s)] : undefined;
+  if (Array.isArray(s)) return [s[0] as number, s[1] as number];
+  if (typeof s === "object" && "min" in s) return [s.min, s.max];
+  if (typeof s === "object" && "lo" in s) return [s.lo, s.hi];
+  return undefined;
+}
+
+/** The fastest–slowest round of a result, in ns. */
+function roundRange(r: BenchResult): [number, number] | undefined {
+  if (r.nsPerWrite === null) return undefined;
+  if (typeof r.minNs === "number" && typeof r.maxNs === "number") return [r.minNs, r.maxNs];
+  // A bare relative number is (max − min) / median, which does not say where the median sits.
+  return typeof r.spread === "number" ? undefined : spreadRange(r.nsPerWrite, r.spread);
+}
+
+function spreadText(r: BenchResult): string {
+  const range = roundRange(r);
+  const rel = typeof r.spread === "number" ? ` (${fmt(r.spread * 100)}%)` : "";
+  return range === undefined ? (rel === "" ? "" : rel.slice(2, -1)) : `${fmt(range[0])}–${fmt(range[1])}${rel}`;
+}
+
+const num = (v: number | null | undefined, suffix = ""): string => (v === null || v === undefined || !Number.isFinite(v) ? "—" : `${fmt(v)}${suffix}`);
+
+function table(caption: string, head: readonly string[], rows: readonly (readonly string[])[], cls = ""): string {
+  return `<div class="scroll"><table${cls === "" ? "" : ` class="${cls}"`}><caption>${caption}</caption><thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join("")}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td>${c}</td>`)).join("")}</tr>`)
+    .join("")}</tbody></table></div>`;
+}
+
+function missingBox(what: string, why: string): string {
+  return `<p class="missing"><strong>${esc(what)} not in this run:</strong> ${esc(why)}</p>`;
+}
+
+/** The floor (decode + set one pending bit per target) in ns per (workload, topology), when measured. */
+function floorOf(bench: BenchOutput): Map<string, number> {
+  const rows = bench.results;
+  const out = new Map<string, number>();
+  for (const f of bench.floors ?? []) if (f.kind === "floor") out.set(`${f.workload}|${f.topology}`, f.nsPerWrite);
+  for (const r of rows) {
+    const key = `${r.workload}|${r.topology}`;
+    if (r.engine === "floor" && r.nsPerWrite !== null) out.set(key, r.nsPerWrite);
+    else if (!out.has(key) && r.nsPerWrite !== null && typeof r.vsFloor === "number" && r.vsFloor > 0) out.set(key, r.nsPerWrite / r.vsFloor);
+  }
+  return out;
+}
+
+function cellKey(r: BenchResult): string {
+  return `${r.workload}|${r.topology}`;
+}
+
+/** "2 × AMD EPYC, Node v20…". */
+export function machineText(m: LabResults["machine"]): string {
+  const model = typeof m.cpuModel === "string" ? ` × ${m.cpuModel}` : "";
+  return `${String(m.cpus)}${model} CPUs, Node ${m.node}`;
+}
+
+function goalsTable(bench: BenchOutput): string {
+  const goals = bench.goals ?? [];
+  if (goals.length === 0) return "";
+  const rows = goals.map((g) => [
+    esc(g.goal),
+    esc(g.measured),
+    g.met === true ? `<span class="ok">met</span>` : g.met === false ? `<span class="bad">not met</span>` : `<span class="dim">not measured in this run</span>`,
+  ]);
+  return table("The benchmark's goals, checked against this run", ["goal", "measured", "verdict"], rows);
+}
+
+function headline(bench: BenchOutput): string {
+  const rows = bench.results.filter((r) => r.engine !== "floor");
+  const sizes = unique(rows.map((r) => r.vcpus)).sort((a, b) => a - b);
+  const at = sizes.includes(HEADLINE_VCPUS) ? HEADLINE_VCPUS : sizes[sizes.length - 1];
+  if (at === undefined) return missingBox("Headline", "the benchmark returned no results");
+  const here = rows.filter((r) => r.vcpus === at);
+  const engines = engineOrder(here.map((r) => r.engine));
+  const cells = unique(here.map(cellKey));
+  const get = (cell: string, engine: string): BenchResult | undefined => here.find((r) => cellKey(r) === cell && r.engine === engine);
+  const label = (cell: string): string => {
+    const [w = "", t = ""] = cell.split("|");
+    return `${esc(w)} <span class="dim">${esc(t)}</span>`;
+  };
+  const nsRows = cells.map((c) => {
+    const v = get(c, "vsgi");
+    return [
+      label(c),
+      ...engines.map((e) => {
+        const r = get(c, e);
+        if (r === undefined) return "";
+        if (r.nsPerWrite === null) return `<span class="dim" title="${esc(r.unsupported ?? "unsupported")}">n/a</span>`;
+        const ratio = v?.nsPerWrite && e !== "vsgi" ? ` <span class="ratio">${fmt(r.nsPerWrite / v.nsPerWrite)}×</span>` : "";
+        return `<span class="num">${fmt(r.nsPerWrite)}</span>${ratio}`;
+      }),
+    ];
+  });
+  const visitRows = cells.map((c) => {
+    const v = get(c, "vsgi");
+    return [
+      label(c),
+      ...engines.map((e) => {
+        const r = get(c, e);
+        if (r === undefined) return "";
+        if (r.visitsPerWrite === null) return `<span class="dim" title="${esc(r.unsupported ?? "unsupported")}">n/a</span>`;
+        const ratio = v?.visitsPerWrite && e !== "vsgi" ? ` <span class="ratio">${fmt(r.visitsPerWrite / v.visitsPerWrite)}×</span>` : "";
+        return `<span class="num">${fmt(r.visitsPerWrite)}</span>${ratio}`;
+      }),
+    ];
+  });
+  // One sentence per engine: geometric mean, over the workloads measured at this size, of its time ÷ vsgi's.
+  const sentences = engines
+    .filter((e) => e !== "vsgi" && e !== "reference")
+    .map((e) => {
+      const ratios = cells.flatMap((c) => {
+        const a = get(c, e)?.nsPerWrite;
+        const b = get(c, "vsgi")?.nsPerWrite;
+        return a && b ? [a / b] : [];
+      });
+      if (ratios.length === 0) return `<li><strong>${esc(e)}</strong>: not measured at ${String(at)} vCPUs (unsupported layout).</li>`;
+      const g = Math.exp(ratios.reduce((s, x) => s + Math.log(x), 0) / ratios.length);
+      const lo = Math.min(...ratios);
+      const hi = Math.max(...ratios);
+      return `<li><strong>${esc(e)}</strong> takes <strong>${fmt(g)}×</strong> vsgi's time per write (geometric mean of ${String(ratios.length)} workload${ratios.length === 1 ? "" : "s"}; ${fmt(lo)}× to ${fmt(hi)}×).</li>`;
+    });
+  return `<section id="headline"><h2>Headline: vsgi vs each engine at ${String(at)} vCPUs</h2>
+<p class="machine">Measured on ${esc(machineText(bench.machine))}, ${esc(bench.machine.date)}.</p>
+<ul class="headline">${sentences.join("")}</ul>
+${table(`ns per write at ${String(at)} vCPUs (median; <span class="ratio">×</span> = ÷ vsgi)`, ["workload", ...engines.map(esc)], nsRows, "matrix")}
+${table(`Visits per write at ${String(at)} vCPUs (vCPU records or table slots examined; <span class="ratio">×</span> = ÷ vsgi)`, ["workload", ...engines.map(esc)], visitRows, "matrix")}
+${goalsTable(bench)}
+</section>`;
+}
+
+function benchCharts(bench: BenchOutput): string {
+  const rows = bench.results;
+  const floors = floorOf(bench);
+  const groups = unique(rows.map((r) => `${r.workload}|${layoutOf(r)}`));
+  const multiFamily = unique(rows.map((r) => layoutOf(r))).length > 1;
+  const name = (g: string): string => {
+    const [w = "", f = ""] = g.split("|");
+    return multiFamily ? `${w} (${f} layout)` : w;
+  };
+  const visits: string[] = [];
+  const ns: string[] = [];
+  for (const g of groups) {
+    const here = rows.filter((r) => `${r.workload}|${layoutOf(r)}` === g && r.engine !== "floor");
+    const vp: SeriesPoint[] = here.flatMap((r) => (r.visitsPerWrite === null ? [] : [{ engine: r.engine, vcpus: r.vcpus, y: r.visitsPerWrite }]));
+    visits.push(visitsChart(`Visits per write — ${name(g)}`, vp));
+    const np: SeriesPoint[] = here.flatMap((r) => {
+      if (r.nsPerWrite === null) return [];
+      const range = roundRange(r);
+      return [range === undefined ? { engine: r.engine, vcpus: r.vcpus, y: r.nsPerWrite } : { engine: r.engine, vcpus: r.vcpus, y: r.nsPerWrite, lo: range[0], hi: range[1] }];
+    });
+    const fl = unique(here.map((r) => r.topology)).flatMap((t) => {
+      const f = floors.get(`${here.find((r) => r.topology === t)?.workload ?? ""}|${t}`);
+      const v = here.find((r) => r.topology === t)?.vcpus;
+      return f === undefined || v === undefined ? [] : [{ vcpus: v, y: f }];
+    });
+    ns.push(nsChart(`ns per write — ${name(g)}`, np, fl));
+  }
+  const sizes = unique(rows.map((r) => r.vcpus)).sort((a, b) => a - b);
+  const at = sizes.includes(HEADLINE_VCPUS) ? HEADLINE_VCPUS : (sizes[sizes.length - 1] ?? 0);
+  const ratioPts: (RatioPoint & { readonly layout: string })[] = rows.flatMap((r) =>
+    r.vcpus === at && r.engine !== "kvm-linear" && r.engine !== "floor" && r.engine !== "reference" && typeof r.vsLinear === "number" && r.vsLinear > 0
+      ? [{ engine: r.engine, workload: r.workload, layout: layoutOf(r), ratio: r.vsLinear }]
+      : [],
+  );
+  const ratioCharts = unique(ratioPts.map((p) => p.layout)).map((l) =>
+    ratioChart(`Speed-up over kvm-linear at ${String(at)} vCPUs${multiFamily ? `, ${l} layout` : ""} (kvm-linear's ns ÷ the engine's)`, ratioPts.filter((p) => p.layout === l)),
+  );
+  const full = rows.map((r) => [
+    esc(r.engine),
+    esc(r.workload),
+    esc(r.topology),
+    `<span class="num">${String(r.vcpus)}</span>`,
+    `<span class="num">${num(r.visitsPerWrite)}</span>`,
+    r.nsPerWrite === null ? `<span class="dim">${esc(r.unsupported ?? "unsupported")}</span>` : `<span class="num">${fmt(r.nsPerWrite)}</span>`,
+    `<span class="num">${spreadText(r)}</span>`,
+    `<span class="num">${num(r.vsLinear, "×")}</span>`,
+    `<span class="num">${num(r.vsFloor, "×")}</span>`,
+  ]);
+  return `<section id="visits"><h2>Visits per write vs vCPUs</h2>
+<p>The algorithmic cost, counted (not timed): how many vCPU records or table slots each engine examines for one write. Log–log: a slope of 1 is a scan of the whole VM; flat is cost independent of VM size.</p>
+<div class="charts">${visits.join("\n")}</div></section>
+<section id="time"><h2>Time per write</h2>
+<p>Median ns per write over interleaved rounds; the pale bar is the spread, the dashed black line the floor (decode + set one pending bit, no lookup).</p>
+<div class="charts">${ns.join("\n")}</div></section>
+<section id="ratios"><h2>Ratios vs kvm-linear (Linux ≤ 6.6)</h2>
+${ratioCharts.length > 0 ? ratioCharts.join("\n") : missingBox("Ratio chart", "no ratios to kvm-linear in the results")}
+${(bench.floors ?? []).length > 0 ? `<details><summary>Floors (${String((bench.floors ?? []).length)} cells)</summary>${freeTable("floor: decode + one raw pending bit per target; sink-floor: decode + SgiState delivery per target; bigint-floor: floor with a bigint decode", bench.floors ?? [])}</details>` : ""}
+<details><summary>Every measured cell (${String(rows.length)} rows)</summary>
+${table("All benchmark results", ["engine", "workload", "topology", "vCPUs", "visits/write", "ns/write", "spread", "kvm-linear ÷ engine", "engine ÷ floor"], full, "full")}
+</details></section>`;
+}
+
+function freeTable(caption: string, rows: readonly Record<string, unknown>[]): string {
+  const keys = unique(rows.flatMap((r) => Object.keys(r)));
+  const cell = (v: unknown): string =>
+    typeof v === "number" ? `<span class="num">${fmt(v)}</span>` : v === null || v === undefined ? "—" : esc(typeof v === "object" ? JSON.stringify(v) : String(v));
+  return table(caption, keys.map(esc), rows.map((r) => keys.map((k) => cell(r[k]))));
+}
+
+function nativeAndMemory(bench: BenchOutput): string {
+  const native = bench.native ?? [];
+  const memory = bench.memory ?? [];
+  return `<section id="native"><h2>JS vs native</h2>
+${bench.nativeStatus?.ran === true ? `<p class="dim">Native anchor: ${esc(bench.nativeStatus.compiler ?? "")} ${esc(bench.nativeStatus.flags ?? "")}</p>` : ""}
+${native.length > 0 ? freeTable("The same algorithms compiled natively (C++) and in JS, in the same cells", native) : missingBox("JS vs native", bench.nativeStatus?.reason ?? "no native build was measured on this machine")}
+${memory.length > 0 ? `<h3>Memory</h3>${freeTable("Memory per engine", memory)}` : ""}
+</section>`;
+}
+
+function intidCounts(byIntid: TraceStats["byIntid"]): { intid: number; sgis: number }[] {
+  const entries: [number, number][] = Array.isArray(byIntid)
+    ? (byIntid as readonly number[]).map((n, i) => [i, n])
+    : Object.entries(byIntid as Record<string, number>).map(([k, n]) => [Number(k), n]);
+  return entries.filter(([i, n]) => Number.isInteger(i) && n > 0).sort((a, b) => a[0] - b[0]).map(([intid, sgis]) => ({ intid, sgis }));
+}
+
+/** The mean of a mean-or-histogram statistic (histogram: value → count). */
+export function mean(x: number | Readonly<Record<string, number>>): number {
+  if (typeof x === "number") return x;
+  let n = 0;
+  let sum = 0;
+  for (const [k, c] of Object.entries(x)) {
+    n += c;
+    sum += Number(k) * c;
+  }
+  return n > 0 ? sum / n : 0;
+}
+
+function histText(x: number | Readonly<Record<string, number>>): string {
+  if (typeof x === "number") return "";
+  const parts = Object.entries(x)
+    .sort((a, b) => Number(a[0]) - Number(b[0]))
+    .map(([k, c]) => `${k}: ${fmt(c)}`);
+  return parts.length > 0 ? `<br><span class="dim hist">${esc(parts.join(", "))}</span>` : "";
+}
+
+const pct = (x: number): string => `${fmt(x * 100)}%`;
+
+function traceName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+function tracesSection(results: LabResults): string {
+  if (isMissing(results.traces)) return `<section id="traces"><h2>Real guest traces</h2>${missingBox("Trace replay", results.traces.missing)}</section>`;
+  const replays = results.traces.replays;
+  const ok = replays.filter((r): r is TraceReplay => !("error" in r));
+  const failed = replays.filter((r): r is TraceFailure => "error" in r);
+  const engines = engineOrder(ok.flatMap((r) => Object.keys(r.engines)));
+  const bad = (n: number): string => (n === 0 ? `<span class="ok num">0</span>` : `<span class="bad num">${fmt(n)}</span>`);
+  const stats = ok.map((r) => {
+    const s = r.stats;
+    const cpm = mean(s.clustersPerMulticast);
+    return [
+      `<span title="${esc(r.trace)}">${esc(traceName(r.trace))}</span>`,
+      `<span class="num">${r.bytes === undefined ? "—" : fmt(r.bytes)}</span>`,
+      esc(r.topology ?? (r.vcpus === undefined ? "—" : `${String(r.vcpus)} vCPUs`)),
+      `<span class="num">${fmt(r.writes)}</span>`,
+      `<span class="num">${fmt(r.deliveries)}</span>`,
+      `<span class="num">${pct(s.unicastShare)}</span>`,
+      `<span class="num">${fmt(mean(s.targetsPerWrite))}</span>${histText(s.targetsPerWrite)}`,
+      cpm > 0 ? `<span class="num">${fmt(cpm)}</span>${histText(s.clustersPerMulticast)}` : `<span class="dim">no multicast</span>`,
+      `<span class="num">${typeof s.crossClusterShare === "number" ? pct(s.crossClusterShare) : "—"}</span>`,
+      `<span class="num">${fmt(s.irm)}</span>`,
+      r.oracle.checked > 0 ? `${bad(r.oracle.mismatches)} <span class="dim">of ${fmt(r.oracle.checked)}</span>` : `<span class="dim">no deliveries recorded</span>`,
+    ];
+  });
+  const mism = ok.map((r) => [
+    esc(traceName(r.trace)),
+    ...engines.map((e) => {
+      const x = r.engines[e];
+      if (x === undefined) return "";
+      if ("unsupported" in x) return `<span class="dim" title="${esc(String(x.unsupported))}">unsupported</span>`;
+      return `${bad(x.mismatches)}<br><span class="dim">${fmt(r.writes > 0 ? x.visits / r.writes : 0)} visits/write</span>`;
+    }),
+  ]);
+  const charts = ok.map((r) => intidChart(`SGIs per INTID — ${traceName(r.trace)}`, intidCounts(r.stats.byIntid)));
+  const firstBad = ok.filter((r) => r.oracle.mismatches > 0 && r.oracle.firstMismatch !== undefined && r.oracle.firstMismatch !== null);
+  return `<section id="traces"><h2>Real guest traces</h2>
+<p>Each trace is a real Linux guest's SGI writes (QEMU's <code>gicv3_icc_generate_sgi</code> events) with the deliveries QEMU made (<code>gicv3_redist_send_sgi</code>). Every write is replayed through every engine and compared with the reference model and with QEMU's recorded deliveries; any mismatch is shown in red.</p>
+${table("Trace statistics", ["trace", "size (bytes)", "topology", "writes", "deliveries", "unicast share", "targets / write (mean; histogram)", "clusters / multicast (mean; histogram)", "to another cluster", "IRM writes", "vs QEMU (mismatches)"], stats)}
+${table("Mismatches per engine (vs the reference model) and mean visits per write", ["trace", ...engines.map(esc)], mism, "matrix")}
+${firstBad.map((r) => `<p class="bad">${esc(traceName(r.trace))}: first mismatch with QEMU: <code>${esc(JSON.stringify(r.oracle.firstMismatch))}</code></p>`).join("")}
+${failed.map((f) => `<p class="bad">${esc(traceName(f.trace))} could not be replayed: ${esc(f.error)}</p>`).join("")}
+${ok.length === 0 && failed.length === 0 ? missingBox("Traces", "no trace was found to replay") : ""}
+<div class="charts">${charts.join("\n")}</div></section>`;
+}
+
+/** A model section: charts for rows with engine/vcpus/lookupShare, a table for any other rows. */
+function modelSection(results: LabResults): string {
+  const model = results.model;
+  if (isMissing(model)) return `<section id="model"><h2>Cost model: lookup share of a whole vSGI</h2>${missingBox("Cost model", model.missing)}</section>`;
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(model)) {
+    if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "object" && v !== null)) {
+      const rows = value as Record<string, unknown>[];
+      const shareKey = ["lookupShare", "share"].find((k) => rows.every((r) => typeof r[k] === "number"));
+      if (shareKey !== undefined && rows.every((r) => typeof r.engine === "string" && typeof r.vcpus === "number")) {
+        const groups = unique(rows.map((r) => String(r.workload ?? r.scenario ?? "")));
+        for (const g of groups) {
+          const pts: SeriesPoint[] = rows
+            .filter((r) => String(r.workload ?? r.scenario ?? "") === g)
+            .map((r) => ({ engine: String(r.engine), vcpus: r.vcpus as number, y: r[shareKey] as number }));
+          parts.push(shareChart(`Lookup share of one whole vSGI${g === "" ? "" : ` — ${g}`}`, "↑ lookup share of the total cost (%)", pts));
+        }
+      }
+      parts.push(`<details${shareKey === undefined ? " open" : ""}><summary>${esc(key)}</summary>${freeTable(esc(key), rows)}</details>`);
+    } else if (typeof value === "string") {
+      parts.push(`<p><strong>${esc(key)}:</strong> ${esc(value)}</p>`);
+    } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      parts.push(freeTable(esc(key), [value as Record<string, unknown>]));
+    }
+  }
+  return `<section id="model"><h2>Cost model: lookup share of a whole vSGI</h2>
+<p>Total cost of one virtual SGI = trap/exit + decode + lookup + pending update + kick. Only the lookup differs between the algorithms; the model combines the measured lookup costs with published exit and kick costs.</p>
+${parts.join("\n")}</section>`;
+}
+
+function explorerSection(script: ExplorerScript): string {
+  const initial = { value: "0x011F8001", register: "sgi1r" as const, topology: "kvm:512", sender: 3, lenient: false };
+  const x = explore(initial);
+  const options = EXPLORER_REGISTERS.map((r) => `<option value="${r}"${r === initial.register ? " selected" : ""}>${r}</option>`).join("");
+  const presets = [
+    ["kvm", "kvm — KVM default (clusters of 16)"],
+    ["qemu", "qemu — QEMU virt GICv3"],
+    ["sparse", "sparse — 4-socket host mirror"],
+  ]
+    .map(([v, l]) => `<option value="${v ?? ""}"${v === "kvm" ? " selected" : ""}>${esc(l ?? "")}</option>`)
+    .join("");
+  const note =
+    "js" in script
+      ? `<noscript><p class="missing">The explorer needs JavaScript; below is the pre-computed example ${esc(initial.value)} from vCPU 3 on kvm:512.</p></noscript>`
+      : missingBox("Live explorer", script.missing);
+  return `<section id="explorer"><h2>Route explorer</h2>
+<p>Type or paste a register value and pick the register, layout and sender: the page decodes it and routes it on every engine, live, with vsgi's own codec, topology presets and engines compiled for the browser.</p>
+${note}
+<form id="x-form" autocomplete="off">
+<label>value <input id="x-value" name="value" value="${esc(initial.value)}" spellcheck="false" size="22"></label>
+<label>register <select id="x-register" name="register">${options}</select></label>
+<label>layout <select id="x-preset" name="preset">${presets}</select></label>
+<label>vCPUs <input id="x-vcpus" name="vcpus" type="number" min="1" max="4096" value="512"></label>
+<label>sender <input id="x-sender" name="sender" type="number" min="0" value="${String(initial.sender)}"></label>
+<label><input id="x-lenient" name="lenient" type="checkbox"> ignore RES0 bits</label>
+</form>
+<p id="x-error" class="error" role="alert" hidden></p>
+<div id="x-out">
+<p id="x-summary">${renderSummary(x)}</p>
+<ul id="x-warnings" class="warnings">${renderWarnings(x)}</ul>
+<div class="explorer-tables"><table id="x-fields">${renderFields(x)}</table><table id="x-engines">${renderEngines(x)}</table></div>
+<p class="legend-key">vCPUs by cluster (row = Aff3.Aff2.Aff1, column = Aff0): <span class="cell target">n</span> target, <span class="cell sender">n</span> sender.</p>
+<div id="x-grid" class="grid" aria-label="vCPUs by cluster; targets highlighted">${renderGrid(x)}</div>
+</div>
+${"js" in script ? `<script>${script.js}</script>` : ""}
+</section>`;
+}
+
+const METHOD = `<section id="method"><h2>How each number was measured</h2>
+<dl>
+<dt>Visits per write</dt><dd>Counted, not timed: each engine returns how many vCPU records or table slots it examined for a write (directory lookups excluded). Deterministic; the same on any machine.</dd>
+<dt>ns per write</dt><dd>Wall time of a batch of pre-decoded writes divided by the batch size; engines run in interleaved rounds so machine noise hits all of them alike; the median round is reported with its spread. Writes are generated before timing; each engine delivers into the same SGI state.</dd>
+<dt>Floor</dt><dd>Decode the register and set one pending bit, with no lookup: the least any engine can cost.</dd>
+<dt>Ratios</dt><dd>÷ kvm-linear and ÷ floor are ratios of medians measured in the same run on the same machine.</dd>
+<dt>Real traces</dt><dd>Recorded by running Linux guests under QEMU with the <code>gicv3_icc_generate_sgi</code> and <code>gicv3_redist_send_sgi</code> trace events; replay decodes every write, routes it on every engine and compares each engine's targets with the reference model and with the deliveries QEMU recorded.</dd>
+<dt>Engines</dt><dd>reference: the specification written for clarity. kvm-linear: Linux ≤ 6.6 scan in vCPU order. rfc-affskip: the 2023 RFC computing ids from affinity (KVM default layout only). kvm-mpidr-index: Linux ≥ 6.7 compressed MPIDR index (linear walk when the table does not fit a page). qemu-scan: QEMU TCG's scan of every CPU. xen: Xen's arithmetic from Aff1 and TargetList (fixed layout only). vsgi: a cluster directory and count-trailing-zeros over the TargetList.</dd>
+<dt>Route explorer</dt><dd>The same TypeScript modules as the <code>vsgi route</code> command, bundled with esbuild into this page.</dd>
+</dl></section>`;
+
+/**
+ * The report page for a lab run.
+ * @example renderReport(results, { js: await buildExplorerBundle() }) // "<!doctype html>…"
+ */
+export function renderReport(results: LabResults, explorer: ExplorerScript): string {
+  const m = results.machine;
+  const missing: string[] = [];
+  if (isMissing(results.bench)) missing.push(`benchmark: ${results.bench.missing}`);
+  if (isMissing(results.traces)) missing.push(`trace replay: ${results.traces.missing}`);
+  if (isMissing(results.model)) missing.push(`cost model: ${results.model.missing}`);
+  if ("missing" in explorer) missing.push(`route explorer: ${explorer.missing}`);
+  const bench = isMissing(results.bench)
+    ? `<section id="headline"><h2>Headline</h2>${missingBox("Benchmark", results.bench.missing)}</section>`
+    : `${headline(results.bench)}\n${benchCharts(results.bench)}\n${nativeAndMemory(results.bench)}`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>vsgi lab report — ${esc(m.date)}</title>
+<style>${STYLE}</style></head>
+<body><header><h1>vsgi lab report</h1>
+<p>Virtual GIC SGI dispatch: vsgi vs the historical algorithms (KVM, the 2023 RFC, QEMU, Xen), on synthetic workloads and real guest traces.</p>
+<p class="machine">${esc(machineText(m))} · ${esc(m.date)} · ${results.options.quick ? "quick run" : "full run"} · lab took ${fmt(results.durationMs / 1000)} s · vsgi ${esc(results.tool.version)}</p>
+<nav><a href="#headline">headline</a> <a href="#visits">visits</a> <a href="#time">time</a> <a href="#ratios">ratios</a> <a href="#native">native</a> <a href="#traces">traces</a> <a href="#model">cost model</a> <a href="#explorer">explorer</a> <a href="#method">method</a></nav>
+${missing.length > 0 ? `<div class="missing"><strong>Missing from this run</strong><ul>${missing.map((s) => `<li>${esc(s)}</li>`).join("")}</ul></div>` : ""}
+</header><main>
+${bench}
+${tracesSection(results)}
+${modelSection(results)}
+${explorerSection(explorer)}
+${METHOD}
+</main><footer><p>Raw figures: <code>results.json</code> next to this file. Generated by <code>vsgi lab</code>.</p></footer></body></html>
+`;
+}
