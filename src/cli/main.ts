@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { registerDecode } from "./decode.ts";
 import { registerRoute } from "./route.ts";
+import { registerLab } from "./lab.ts";
 
 /** Builds the program (exported for tests that want to parse without spawning). */
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str) });
   registerDecode(program);
   registerRoute(program);
+  registerLab(program);
   return program;
 }
 
