@@ -8,6 +8,7 @@
 import { encodeSgiHiLo, SgiRegister } from "../arch/sgi-register.ts";
 import { UsageError } from "../errors.ts";
 import type { Topology } from "../topology/topology.ts";
+import { LINUX_FAMILY_DESCRIPTION, linuxProfileWorkload } from "../workload/bench-workload.ts";
 import { linuxSgi1rWrites } from "../workload/linux-gicv3.ts";
 import { createRng, type Rng } from "./rng.ts";
 
@@ -266,7 +267,9 @@ export const BUILTIN_WORKLOADS: readonly Workload[] = [
 ];
 
 const registry = new Map<string, Workload>(BUILTIN_WORKLOADS.map((w) => [w.name, w]));
-const families = new Map<string, { readonly description: string; readonly resolve: (arg: string) => Workload }>();
+const families = new Map<string, { readonly description: string; readonly resolve: (arg: string) => Workload }>([
+  ["linux", { description: LINUX_FAMILY_DESCRIPTION, resolve: linuxProfileWorkload }],
+]);
 
 /** Adds (or replaces) a named workload. */
 export function registerWorkload(workload: Workload): void {

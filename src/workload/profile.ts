@@ -40,6 +40,8 @@ export interface GeneratedStream extends WriteStream {
   readonly ipis: number;
   /** Multicast IPIs by the number of writes they took. */
   readonly clustersPerMulticast: Histogram;
+  /** The IPI (0-based draw) each write belongs to. */
+  readonly ipi: Uint32Array;
 }
 
 /** Targets of a multicast of `fraction` of the n − 1 peers: at least 2, at most n − 1. */
@@ -65,6 +67,7 @@ export function generateLinuxStream(topology: Topology, profile: LinuxIpiProfile
   const hi = new Uint32Array(writes);
   const lo = new Uint32Array(writes);
   const senders = new Uint32Array(writes);
+  const ipi = new Uint32Array(writes);
   const clusters: Record<string, number> = {};
   const peers = new Uint32Array(n - 1);
   let out = 0;
@@ -95,10 +98,11 @@ export function generateLinuxStream(topology: Topology, profile: LinuxIpiProfile
       hi[out] = w.hi;
       lo[out] = w.lo;
       senders[out] = sender;
+      ipi[out] = ipis - 1;
       out++;
     }
   }
-  return { hi, lo, senders, ipis, clustersPerMulticast: clusters };
+  return { hi, lo, senders, ipis, clustersPerMulticast: clusters, ipi };
 }
 
 /**

@@ -140,3 +140,18 @@ describe("Linux cpumask → SGI1R split (SPEC §4)", () => {
     );
   });
 });
+
+describe("bench workload family linux:<profile>", () => {
+  it("resolves through the bench registry and yields the generator's writes with IPI groups", async () => {
+    const { resolveWorkload } = await import("../../src/bench/workloads.ts");
+    const topology = presetTopology("kvm:64");
+    const w = resolveWorkload("linux:tlb-shootdown-like");
+    const b = await w.generate({ topology, writes: 500, seed: 4 });
+    const g = generateLinuxStream(topology, PROFILES["tlb-shootdown-like"], 500, 4);
+    assert.equal(w.name, "linux:tlb-shootdown-like");
+    assert.deepEqual([b.count, b.hi, b.lo, b.sender, b.ipi], [500, g.hi, g.lo, g.senders, g.ipi]);
+    assert.ok(b.register.every((r) => r === 0));
+    assert.equal(w.unsupported?.(presetTopology("kvm:1")) !== undefined, true);
+    assert.throws(() => resolveWorkload("linux:nope"), /unknown Linux workload profile/);
+  });
+});
