@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { registerDecode } from "./decode.ts";
 import { registerRoute } from "./route.ts";
+import { registerStress } from "./stress.ts";
 import { registerLab } from "./lab.ts";
 
 /** Builds the program (exported for tests that want to parse without spawning). */
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str) });
   registerDecode(program);
   registerRoute(program);
+  registerStress(program);
   registerLab(program);
   return program;
 }
