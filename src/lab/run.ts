@@ -45,6 +45,9 @@ export interface LabOutcome {
   readonly htmlBytes: number;
 }
 
+/** VM sizes of `vsgi lab --quick`. */
+export const LAB_QUICK_VCPUS = [16, 64, 256, 512] as const;
+
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 /** The repository (or package) root: src/lab/ and dist/lab/ are both two levels down. */
 export const REPO_ROOT = resolve(HERE, "..", "..");
@@ -100,7 +103,10 @@ async function runBenchPart(options: LabOptions, onProgress: (p: LabProgress) =>
   const runBench = mod.runBench as ((o: Record<string, unknown>, p: (...a: unknown[]) => void) => Promise<BenchOutput> | BenchOutput) | undefined;
   if (typeof runBench !== "function") return { missing: "src/bench/run.ts does not export runBench yet" };
   try {
-    return await runBench({ quick: options.quick, ...options.bench }, (...a: unknown[]) => {
+    // The quick sweep's own sizes (64, 512) give two points per line; the lab adds 16 and 256 so
+    // the log–log charts show the slope, at about twice the benchmark's quick time.
+    const sizes = options.quick ? { vcpus: LAB_QUICK_VCPUS } : {};
+    return await runBench({ quick: options.quick, ...sizes, ...options.bench }, (...a: unknown[]) => {
       const p = benchProgress(a);
       if (p !== undefined) onProgress({ phase: "bench", ...p });
     });

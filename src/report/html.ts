@@ -202,19 +202,20 @@ function benchCharts(bench: BenchOutput): string {
   const ratioCharts = unique(ratioPts.map((p) => p.layout)).map((l) =>
     ratioChart(`Speed-up over kvm-linear at ${String(at)} vCPUs${multiFamily ? `, ${l} layout` : ""} (kvm-linear's ns ÷ the engine's)`, ratioPts.filter((p) => p.layout === l)),
   );
+  // Plain cells (the table's CSS aligns numbers): this table is the bulk of the page.
   const full = rows.map((r) => [
     esc(r.engine),
     esc(r.workload),
     esc(r.topology),
-    `<span class="num">${String(r.vcpus)}</span>`,
-    `<span class="num">${num(r.visitsPerWrite)}</span>`,
-    r.nsPerWrite === null ? `<span class="dim">${esc(r.unsupported ?? "unsupported")}</span>` : `<span class="num">${fmt(r.nsPerWrite)}</span>`,
-    `<span class="num">${spreadText(r)}</span>`,
-    `<span class="num">${num(r.vsLinear, "×")}</span>`,
-    `<span class="num">${num(r.vsFloor, "×")}</span>`,
+    String(r.vcpus),
+    num(r.visitsPerWrite),
+    r.nsPerWrite === null ? `<span class="dim">${esc(r.unsupported ?? "unsupported")}</span>` : fmt(r.nsPerWrite),
+    spreadText(r),
+    num(r.vsLinear, "×"),
+    num(r.vsFloor, "×"),
   ]);
   return `<section id="visits"><h2>Visits per write vs vCPUs</h2>
-<p>The algorithmic cost, counted (not timed): how many vCPU records or table slots each engine examines for one write. Log–log: a slope of 1 is a scan of the whole VM; flat is cost independent of VM size.</p>
+<p>The algorithmic cost, counted (not timed): how many vCPU records or table slots each engine examines for one write. Log–log: a slope of 1 is a scan of the whole VM; flat is cost independent of VM size. Engines with equal counts draw on top of each other; the tables above and below list every figure.</p>
 <div class="charts">${visits.join("\n")}</div></section>
 <section id="time"><h2>Time per write</h2>
 <p>Median ns per write over interleaved rounds; the pale bar is the spread, the dashed black line the floor (decode + set one pending bit, no lookup).</p>
@@ -406,6 +407,20 @@ const METHOD = `<section id="method"><h2>How each number was measured</h2>
  * @example renderReport(results, { js: await buildExplorerBundle() }) // "<!doctype html>…"
  */
 export function renderReport(results: LabResults, explorer: ExplorerScript): string {
+  return dedupeStyles(renderPage(results, explorer));
+}
+
+/** Plot repeats the same `<style>` in every chart; keep the first copy of each. */
+function dedupeStyles(html: string): string {
+  const seen = new Set<string>();
+  return html.replace(/<style>([\s\S]*?)<\/style>/g, (all: string, css: string) => {
+    if (seen.has(css)) return "";
+    seen.add(css);
+    return all;
+  });
+}
+
+function renderPage(results: LabResults, explorer: ExplorerScript): string {
   const m = results.machine;
   const missing: string[] = [];
   if (isMissing(results.bench)) missing.push(`benchmark: ${results.bench.missing}`);
