@@ -68,6 +68,21 @@ export class UnknownVcpuError extends VsgiError {
   }
 }
 
+/** A trace line (or stream) that cannot be read: names the file, the 1-based line and the text. */
+export class TraceParseError extends VsgiError {
+  readonly file: string;
+  /** 1-based line number; 0 when the problem is the stream itself (e.g. truncated gzip). */
+  readonly line: number;
+  readonly text: string;
+  constructor(message: string, file: string, line: number, text: string) {
+    const shown = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+    super(ErrorCode.TraceParse, `${file}:${String(line)}: ${message}${text === "" ? "" : `: ${JSON.stringify(shown)}`}`, text, `${file}:${String(line)}`);
+    this.file = file;
+    this.line = line;
+    this.text = text;
+  }
+}
+
 /** A bad command line. */
 export class UsageError extends VsgiError {
   constructor(message: string, input?: string) {

@@ -1,9 +1,12 @@
 /** The `vsgi` command line. Each command lives in its own file and registers itself here. */
 import { Command } from "commander";
+import { registerBench } from "./bench.ts";
 import { registerDecode } from "./decode.ts";
 import { registerRoute } from "./route.ts";
 import { registerStress } from "./stress.ts";
 import { registerLab } from "./lab.ts";
+import { registerReplay } from "./replay.ts";
+import { registerExport } from "./export.ts";
 
 /** Builds the program (exported for tests that want to parse without spawning). */
 export function buildProgram(): Command {
@@ -17,7 +20,10 @@ export function buildProgram(): Command {
   registerDecode(program);
   registerRoute(program);
   registerStress(program);
+  registerBench(program);
   registerLab(program);
+  registerReplay(program);
+  registerExport(program);
   return program;
 }
 

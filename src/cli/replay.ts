@@ -1,0 +1,67 @@
+/** `vsgi replay`: real traces through every engine, checked against the reference and the trace's own deliveries. */
+import type { Command } from "commander";
+import { parseEngineList } from "../engines/index.ts";
+import { UsageError } from "../errors.ts";
+import { parseFormatOption } from "../trace/read.ts";
+import { hasMismatch, type ReplayReport, replayTrace } from "../trace/replay.ts";
+import { action, printJson } from "./util.ts";
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}
+
+/** The human-readable summary of one replay. */
+export function formatReplay(r: ReplayReport): string {
+  const s = r.stats;
+  const lines = [
+    `${r.trace} (${r.format}, ${r.topology}): ${String(r.writes)} writes, ${String(r.deliveries)} recorded deliveries, ${String(r.lines)} lines` +
+      (r.lenientSkipped > 0 ? `, ${String(r.lenientSkipped)} malformed lines skipped` : ""),
+    `  unicast ${pct(s.unicastShare)}, cross-cluster ${pct(s.crossClusterShare)}, IRM ${String(s.irm)}, targets/write ${JSON.stringify(s.targetsPerWrite)}, clusters/multicast ${JSON.stringify(s.clustersPerMulticast)}, by INTID ${JSON.stringify(s.byIntid)}`,
+  ];
+  for (const [name, e] of Object.entries(r.engines)) {
+    lines.push(
+      "unsupported" in e
+        ? `  ${name.padEnd(16)} unsupported: ${e.unsupported}`
+        : `  ${name.padEnd(16)} mismatches ${String(e.mismatches).padStart(6)}  visits ${String(e.visits).padStart(10)}` +
+            (e.firstMismatch !== undefined ? `  first at line ${String(e.firstMismatch.line)}: expected [${e.firstMismatch.expected.join(",")}] got [${e.firstMismatch.actual.join(",")}]` : ""),
+    );
+  }
+  const o = r.oracle;
+  lines.push(
+    o.checked === 0
+      ? "  oracle: the trace records no deliveries"
+      : `  oracle: ${String(o.checked)} writes checked, ${String(o.mismatches)} mismatches` +
+          (o.firstMismatch !== null ? ` (first at line ${String(o.firstMismatch.line)}: reference [${o.firstMismatch.expected.join(",")}], trace [${o.firstMismatch.actual.join(",")}])` : ""),
+  );
+  return lines.join("\n");
+}
+
+export function registerReplay(program: Command): void {
+  program
+    .command("replay")
+    .description("replay real traces (QEMU -trace log, ftrace ipi_raise, vsgi JSONL; gzip ok) through every engine; exit 1 on any mismatch")
+    .argument("<trace...>", "trace files")
+    .option("--topology <spec>", "kvm:<n>, qemu:<n>, sparse:<n> or a JSON file (default: the JSONL header's, else qemu:<vCPUs seen>)")
+    .option("--engines <list>", "comma-separated engines or all", "all")
+    .option("--format <format>", "auto, qemu, ftrace or jsonl", "auto")
+    .option("--lenient", "skip and count malformed lines instead of failing")
+    .option("--json", "print JSON (one object per trace; an array for several traces)")
+    .action(
+      action(async (traces: string[], opts: { topology?: string; engines: string; format: string; lenient?: boolean; json?: boolean }) => {
+        if (traces.length === 0) throw new UsageError("no trace given");
+        const engines = parseEngineList(opts.engines);
+        const format = parseFormatOption(opts.format);
+        const reports: ReplayReport[] = [];
+        for (const t of traces) {
+          const r = await replayTrace(t, { engines, format, lenient: opts.lenient === true, ...(opts.topology !== undefined ? { topology: opts.topology } : {}) });
+          reports.push(r);
+          if (opts.json !== true) process.stdout.write(`${formatReplay(r)}\n`);
+        }
+        if (opts.json === true) printJson(reports.length === 1 ? reports[0] : reports);
+        if (reports.some(hasMismatch)) {
+          process.stderr.write("error: mismatches found (see above)\n");
+          process.exitCode = 1;
+        }
+      }),
+    );
+}

@@ -1,0 +1,229 @@
+/**
+ * `readTrace`: one entry point for every trace format, streaming in constant memory. The format
+ * is given or told from the file name and its first lines; gzip is told by its magic bytes.
+ */
+import type { Readable } from "node:stream";
+import { TraceParseError, UsageError } from "../errors.ts";
+import { presetTopology } from "../topology/index.ts";
+import type { Topology } from "../topology/topology.ts";
+import type { TraceEvent, TraceFormat, TraceParser } from "./event.ts";
+import { FtraceParser } from "./ftrace.ts";
+import { JsonlParser } from "./jsonl.ts";
+import { openTraceStream, readLines } from "./lines.ts";
+import { QemuLogParser } from "./qemu-log.ts";
+
+/** Options of {@link readTrace}. */
+export interface ReadTraceOptions {
+  /** `auto` (default): `.jsonl[.gz]` names are JSONL, else the first lines decide. */
+  readonly format?: TraceFormat | "auto";
+  /** Skip and count malformed lines of known events instead of throwing. */
+  readonly lenient?: boolean;
+  /**
+   * vCPU layout. QEMU: maps affinities to ids (default: QEMU virt's GICv3 layout). ftrace: splits
+   * cpumasks into writes (default: `qemu:<cpus seen>`, found by a first pass). JSONL: bounds ids.
+   */
+  readonly topology?: Topology;
+}
+
+/** How many malformed lines a lenient read keeps as examples. */
+const KEPT_PROBLEMS = 10;
+/** Lines read while telling the format before giving up. */
+const SNIFF_LINES = 20_000;
+
+const QEMU_HEADER = /^\d+@\d+\.\d+:[A-Za-z0-9_]+/;
+
+/**
+ * The format a line betrays, or undefined when it says nothing (blank lines, console text).
+ */
+export function sniffLine(text: string): TraceFormat | undefined {
+  const s = text.trimStart();
+  if (s === "") return undefined;
+  if (s.startsWith("{")) return "jsonl";
+  if (QEMU_HEADER.test(s) || /^gicv3_[a-z0-9_]+ GICv3 /.test(s)) return "qemu";
+  if (s.includes("ipi_raise:") || s.startsWith("# tracer:") || /^@@K \S+ \d+ \d+\.\d+ /.test(s)) return "ftrace";
+  return undefined;
+}
+
+/** A source that can be opened more than once (a first pass may scan it). */
+export type TraceOpener = () => Promise<Readable>;
+
+/**
+ * A trace being read: iterate it for events; after (or during) the iteration its fields say
+ * what was read. Each iteration reads the source from the start.
+ */
+export class TraceReader implements AsyncIterable<TraceEvent> {
+  /** Name used in errors (the path). */
+  readonly name: string;
+  /** The format, once known (after the first lines of an iteration). */
+  format: TraceFormat | undefined;
+  /** Lines read so far. */
+  lines = 0;
+  /** Malformed lines skipped under `lenient`. */
+  lenientSkipped = 0;
+  /** The first few skipped problems, as errors (file, line, text). */
+  readonly problems: TraceParseError[] = [];
+  /** Lines of other events and free text that the format skips by design. */
+  otherLines = 0;
+  /** JSONL: the topology its header names. */
+  headerTopology: Topology | undefined;
+  /** The topology used to split ftrace cpumasks (given, or from the first pass). */
+  topology: Topology | undefined;
+  readonly #open: TraceOpener;
+  readonly #options: ReadTraceOptions;
+
+  constructor(open: TraceOpener, name: string, options: ReadTraceOptions = {}) {
+    this.#open = open;
+    this.name = name;
+    this.#options = options;
+    this.topology = options.topology;
+    const f = options.format ?? "auto";
+    this.format = f === "auto" ? (/\.jsonl(\.gz)?$/i.test(name) ? "jsonl" : undefined) : f;
+  }
+
+  /**
+   * Events in order, one at a time. Built over {@link batches} with a hand-written iterator: an
+   * async generator per event costs several promises each, which dominates on large traces
+   * (and more so under async hooks, as in node:test).
+   */
+  [Symbol.asyncIterator](): AsyncIterator<TraceEvent> {
+    const batches = this.batches();
+    let batch: readonly TraceEvent[] = [];
+    let i = 0;
+    const pull = async (): Promise<IteratorResult<TraceEvent>> => {
+      for (;;) {
+        const r = await batches.next();
+        if (r.done === true) return { value: undefined, done: true };
+        if (r.value.length > 0) {
+          batch = r.value;
+          i = 1;
+          return { value: batch[0]!, done: false };
+        }
+      }
+    };
+    return {
+      next: () => (i < batch.length ? Promise.resolve({ value: batch[i++]!, done: false }) : pull()),
+      return: async () => {
+        await batches.return(undefined);
+        return { value: undefined, done: true };
+      },
+    };
+  }
+
+  /** The events in batches (one per chunk of input), for consumers that want fewer awaits. */
+  async *batches(): AsyncGenerator<TraceEvent[]> {
+    this.lines = 0;
+    this.lenientSkipped = 0;
+    this.problems.length = 0;
+    this.otherLines = 0;
+    const lenient = this.#options.lenient === true;
+    let parser: TraceParser | undefined;
+    let pendingLines: { text: string; line: number }[] = [];
+    const out: TraceEvent[] = [];
+    const feed = (text: string, line: number): void => {
+      try {
+        parser!.line(text, line, out);
+      } catch (e) {
+        if (!(lenient && e instanceof TraceParseError)) throw e;
+        this.lenientSkipped++;
+        if (this.problems.length < KEPT_PROBLEMS) this.problems.push(e);
+      }
+    };
+    const onLongLine = lenient
+      ? (line: number): void => {
+          this.lenientSkipped++;
+          if (this.problems.length < KEPT_PROBLEMS) this.problems.push(new TraceParseError("line too long", this.name, line, ""));
+        }
+      : undefined;
+    const source = await this.#open();
+    for await (const batch of readLines(source, this.name, onLongLine)) {
+      for (let i = 0; i < batch.texts.length; i++) {
+        const text = batch.texts[i]!;
+        const line = batch.first + i;
+        this.lines = line;
+        if (parser === undefined) {
+          this.format ??= sniffLine(text);
+          if (this.format === undefined) {
+            pendingLines.push({ text, line });
+            if (pendingLines.length > SNIFF_LINES) {
+              source.destroy();
+              throw new TraceParseError(`no QEMU, ftrace or JSONL trace line in the first ${String(SNIFF_LINES)} lines; pass the format`, this.name, 1, pendingLines.find((l) => l.text.trim() !== "")?.text ?? "");
+            }
+            continue;
+          }
+          parser = await this.#parser(this.format);
+          for (const p of pendingLines) feed(p.text, p.line);
+          pendingLines = [];
+        }
+        feed(text, line);
+      }
+      if (out.length > 0) yield out.splice(0, out.length);
+    }
+    if (parser === undefined) {
+      if (this.format === undefined) {
+        const sample = pendingLines.find((l) => l.text.trim() !== "");
+        throw new TraceParseError(sample === undefined ? "empty trace" : "no QEMU, ftrace or JSONL trace line found; pass the format", this.name, sample?.line ?? 0, sample?.text ?? "");
+      }
+      parser = await this.#parser(this.format);
+    }
+    parser.end(out);
+    this.#collect(parser);
+    if (out.length > 0) yield out.splice(0, out.length);
+  }
+
+  async #parser(format: TraceFormat): Promise<TraceParser> {
+    switch (format) {
+      case "qemu":
+        return new QemuLogParser(this.name, this.#options.topology);
+      case "jsonl":
+        return new JsonlParser(this.name, this.#options.topology);
+      case "ftrace":
+        this.topology ??= await this.#scanFtraceTopology();
+        return new FtraceParser(this.name, this.topology);
+    }
+  }
+
+  #collect(parser: TraceParser): void {
+    if (parser instanceof QemuLogParser || parser instanceof FtraceParser) this.otherLines = parser.otherLines;
+    if (parser instanceof JsonlParser) this.headerTopology = parser.headerTopology;
+  }
+
+  async #scanFtraceTopology(): Promise<Topology> {
+    const scan = new FtraceParser(this.name);
+    const lenient = this.#options.lenient === true;
+    const source = await this.#open();
+    for await (const batch of readLines(source, this.name, lenient ? () => {} : undefined)) {
+      for (let i = 0; i < batch.texts.length; i++) {
+        try {
+          scan.line(batch.texts[i]!, batch.first + i, []);
+        } catch (e) {
+          if (!(lenient && e instanceof TraceParseError)) throw e;
+        }
+      }
+    }
+    return presetTopology(`qemu:${String(Math.max(1, scan.maxCpu + 1))}`);
+  }
+}
+
+/**
+ * Streams the register writes of a trace file (QEMU `-trace` log, Linux ftrace `ipi_raise`, or
+ * vsgi JSONL; plain or gzip) in constant memory.
+ * @throws TraceParseError (during iteration) naming file, line and text of a malformed line.
+ * @example for await (const e of readTrace("trace.log.gz")) console.log(e.sender, e.deliveries)
+ */
+export function readTrace(path: string, options: ReadTraceOptions = {}): TraceReader {
+  return new TraceReader(() => openTraceStream(path), path, options);
+}
+
+/**
+ * Like {@link readTrace} over any byte stream source (`open` is called once per pass; ftrace
+ * without a topology needs two passes).
+ */
+export function readTraceFrom(open: TraceOpener, name: string, options: ReadTraceOptions = {}): TraceReader {
+  return new TraceReader(open, name, options);
+}
+
+/** Whether `s` is a format name accepted by `--format`. */
+export function parseFormatOption(s: string): TraceFormat | "auto" {
+  if (s === "auto" || s === "qemu" || s === "ftrace" || s === "jsonl") return s;
+  throw new UsageError(`unknown trace format "${s}" (expected auto, qemu, ftrace or jsonl)`, s);
+}

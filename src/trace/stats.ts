@@ -1,0 +1,137 @@
+/**
+ * What a trace says about a guest's SGI traffic: how many targets a write has, how often it
+ * multicasts and across how many clusters, which INTIDs, and IRM use. These keys are read by the
+ * lab and by workload fitting: keep them stable.
+ */
+import type { Topology } from "../topology/topology.ts";
+import type { TraceEvent } from "./event.ts";
+
+/** The `stats` object of a replay report. */
+export interface TraceStats {
+  /** Writes with exactly one target, over all writes (0 when there are none). */
+  readonly unicastShare: number;
+  /** Number of targets (reference deliveries) → number of writes. */
+  readonly targetsPerWrite: Record<string, number>;
+  /**
+   * Number of clusters → number of multicasts. A multicast is one guest IPI to more than one
+   * target: an ftrace `ipi_raise` group, or (QEMU, JSONL without groups) a run of writes by one
+   * sender with one INTID to strictly ascending clusters, the way Linux splits one cpumask.
+   */
+  readonly clustersPerMulticast: Record<string, number>;
+  /** INTID → number of writes. */
+  readonly byIntid: Record<string, number>;
+  /** Writes with IRM = 1 (all but self). */
+  readonly irm: number;
+  /** Writes that reach a cluster other than the sender's, over all writes. */
+  readonly crossClusterShare: number;
+  /** Guest IPIs (write groups as above). */
+  readonly ipis: number;
+}
+
+const NONE = -1;
+
+/** Accumulates {@link TraceStats} over the writes of one trace (memory bounded by vCPU count). */
+export class TraceStatsAccumulator {
+  readonly #topology: Topology;
+  #writes = 0;
+  #unicast = 0;
+  #irm = 0;
+  #cross = 0;
+  #ipis = 0;
+  readonly #targets = new Map<number, number>();
+  readonly #clusters = new Map<number, number>();
+  readonly #byIntid = new Float64Array(16);
+  // Open group of each sender: its tag (ftrace group or -1), INTID, last cluster key, totals.
+  readonly #gTag: Float64Array;
+  readonly #gIntid: Int32Array;
+  readonly #gKey: Float64Array;
+  readonly #gTargets: Float64Array;
+  readonly #gClusters: Float64Array;
+  readonly #gOpen: Uint8Array;
+  readonly #seenCluster = new Set<number>();
+
+  constructor(topology: Topology) {
+    this.#topology = topology;
+    const n = topology.count;
+    this.#gTag = new Float64Array(n);
+    this.#gIntid = new Int32Array(n);
+    this.#gKey = new Float64Array(n);
+    this.#gTargets = new Float64Array(n);
+    this.#gClusters = new Float64Array(n);
+    this.#gOpen = new Uint8Array(n);
+  }
+
+  /** Adds one write and the targets the reference found for it. */
+  add(e: TraceEvent, targets: readonly number[]): void {
+    const w = e.write;
+    this.#writes++;
+    if (targets.length === 1) this.#unicast++;
+    if (w.irm === 1) this.#irm++;
+    this.#byIntid[w.intid]!++;
+    this.#targets.set(targets.length, (this.#targets.get(targets.length) ?? 0) + 1);
+    const aff = this.#topology.affinity;
+    const senderCluster = aff[e.sender]! >>> 8;
+    this.#seenCluster.clear();
+    let cross = false;
+    for (const t of targets) {
+      const c = aff[t]! >>> 8;
+      this.#seenCluster.add(c);
+      if (c !== senderCluster) cross = true;
+    }
+    if (cross) this.#cross++;
+    const clusters = this.#seenCluster.size;
+
+    const s = e.sender;
+    const key = ((w.aff3 << 16) | (w.aff2 << 8) | w.aff1) * 16 + w.rs;
+    const tag = e.group ?? NONE;
+    const continues =
+      this.#gOpen[s] === 1 &&
+      w.irm === 0 &&
+      (tag !== NONE ? this.#gTag[s] === tag : this.#gTag[s] === NONE && this.#gIntid[s] === w.intid && key > this.#gKey[s]!);
+    if (!continues) {
+      this.#close(s);
+      this.#gOpen[s] = 1;
+      this.#gTag[s] = tag;
+      this.#gIntid[s] = w.intid;
+      this.#gTargets[s] = 0;
+      this.#gClusters[s] = 0;
+      this.#ipis++;
+    }
+    this.#gKey[s] = w.irm === 1 ? Number.POSITIVE_INFINITY : key;
+    this.#gTargets[s]! += targets.length;
+    this.#gClusters[s]! += clusters;
+  }
+
+  #close(s: number): void {
+    if (this.#gOpen[s] !== 1) return;
+    this.#gOpen[s] = 0;
+    if (this.#gTargets[s]! >= 2) {
+      const c = this.#gClusters[s]!;
+      this.#clusters.set(c, (this.#clusters.get(c) ?? 0) + 1);
+    }
+  }
+
+  /** The statistics so far (closes every open group; call once at the end). */
+  finish(): TraceStats {
+    for (let s = 0; s < this.#topology.count; s++) this.#close(s);
+    const byIntid: Record<string, number> = {};
+    this.#byIntid.forEach((n, i) => {
+      if (n > 0) byIntid[String(i)] = n;
+    });
+    return {
+      unicastShare: this.#writes === 0 ? 0 : this.#unicast / this.#writes,
+      targetsPerWrite: histogram(this.#targets),
+      clustersPerMulticast: histogram(this.#clusters),
+      byIntid,
+      irm: this.#irm,
+      crossClusterShare: this.#writes === 0 ? 0 : this.#cross / this.#writes,
+      ipis: this.#ipis,
+    };
+  }
+}
+
+function histogram(m: Map<number, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...m.keys()].sort((a, b) => a - b)) out[String(k)] = m.get(k)!;
+  return out;
+}
