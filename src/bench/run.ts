@@ -318,7 +318,7 @@ export async function runBench(options: BenchOptions = {}, onProgress?: BenchPro
       nativeStatus = { ran: false, reason: build.reason };
       done += s.topologies.length;
     } else {
-      nativeStatus = { ran: true, compiler: build.compiler, flags: "-O2 -std=c++17" };
+      nativeStatus = { ran: true, compiler: build.compiler, flags: build.flags };
       for (const topology of s.topologies) {
         await step(`native anchor: ${topology.name}`);
         const cellsOf = nativeCells.get(topology) ?? [];

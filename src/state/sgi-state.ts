@@ -59,6 +59,12 @@ export interface DeliverySink {
   deliver(vcpu: number, w: SgiWrite): void;
   /** The write `w` reaches every vCPU but `sender` (IRM = 1). */
   deliverAllBut(sender: number, w: SgiWrite): void;
+  /**
+   * Optional word-parallel form of `deliver`: the write reaches vCPU `word * 32 + b` for every
+   * set bit b of `mask`, exactly as `deliver` per bit in ascending order would. Engines use it
+   * when present (vsgi's multi-target lists) and fall back to `deliver` otherwise.
+   */
+  deliverWord?(word: number, mask: number, w: SgiWrite): void;
 }
 
 /** Called once per (vCPU, INTID) that newly became pending. */
@@ -87,6 +93,12 @@ export class SgiState implements DeliverySink {
   readonly sources: Uint8Array;
   /** Bits of the last word that are real vCPUs. */
   readonly #lastMask: number;
+  /**
+   * True for a plain SgiState. A subclass (e.g. the atomic shared state) may override
+   * `deliver`; the word-parallel paths below then fall back to calling it per vCPU, so they
+   * never bypass the subclass's rules.
+   */
+  readonly #plain: boolean;
 
   /** Deliveries accepted (newly pending + coalesced). */
   delivered = 0;
@@ -116,6 +128,7 @@ export class SgiState implements DeliverySink {
     this.priority = new Uint8Array(this.buffer, layout.priority, count * SGI_COUNT);
     this.sources = new Uint8Array(this.buffer, layout.sources, count * SGI_COUNT);
     this.#lastMask = count % 32 === 0 ? 0xffff_ffff : (1 << count % 32) - 1;
+    this.#plain = new.target === SgiState;
     if (fresh) this.reset();
   }
 
@@ -152,11 +165,72 @@ export class SgiState implements DeliverySink {
     if (this.onKick !== null) this.onKick(vcpu, w.intid);
   }
 
+  deliverWord(word: number, mask: number, w: SgiWrite): void {
+    let m = mask | 0;
+    if (!this.#plain) {
+      while (m !== 0) {
+        const b = 31 - Math.clz32(m & -m);
+        m &= m - 1;
+        this.deliver(word * 32 + b, w);
+      }
+      return;
+    }
+    const i = w.intid * this.words + word;
+    if (w.register !== SgiRegister.SGI1R) {
+      const g = m & this.group0[i]!;
+      if (g !== m) this.groupFiltered += popcount32(m & ~g);
+      m = g;
+      if (m === 0) return;
+    }
+    const old = this.pending[i]!;
+    const newly = m & ~old;
+    this.pending[i] = old | m;
+    const total = popcount32(m);
+    this.delivered += total;
+    if (newly === 0) {
+      this.coalesced += total;
+      return;
+    }
+    const fresh = newly === m ? total : popcount32(newly);
+    this.kicks += fresh;
+    this.coalesced += total - fresh;
+    if (this.onKick !== null) {
+      let bits = newly;
+      while (bits !== 0) {
+        const b = 31 - Math.clz32(bits & -bits);
+        bits &= bits - 1;
+        this.onKick(word * 32 + b, w.intid);
+      }
+    }
+  }
+
   deliverAllBut(sender: number, w: SgiWrite): void {
     const words = this.words;
     const base = w.intid * words;
     const senderWord = sender >>> 5;
     const g0only = w.register !== SgiRegister.SGI1R;
+    if (!g0only && this.onKick === null) {
+      // The common case (Group 1, nobody listening for kicks): every real vCPU but the sender is
+      // delivered, so only the coalesced count needs the old words — one popcount per word that
+      // already had something pending, none for an idle VM.
+      const pending = this.pending;
+      const last = words - 1;
+      const lastMask = this.#lastMask | 0;
+      let coalesced = 0;
+      for (let k = 0; k < words; k++) {
+        let mask = k === last ? lastMask : -1;
+        if (k === senderWord) mask &= ~(1 << (sender & 31));
+        const old = pending[base + k]! | 0;
+        const both = old & mask;
+        if (both !== 0) coalesced += popcount32(both);
+        pending[base + k] = old | mask;
+      }
+      const total = sender < this.count ? this.count - 1 : this.count;
+      this.delivered += total;
+      this.coalesced += coalesced;
+      this.kicks += total - coalesced;
+      return;
+    }
     for (let k = 0; k < words; k++) {
       let mask = k === words - 1 ? this.#lastMask : 0xffff_ffff;
       if (k === senderWord) mask &= ~(1 << (sender & 31));
