@@ -169,6 +169,32 @@ export class AtomicSgiState extends SgiState {
     if (this.onKick !== null) this.onKick(vcpu, w.intid);
   }
 
+  /** Several targets in one bitmap word: one atomic OR, whose old value splits kicks from coalesced. */
+  override deliverWord(word: number, mask: number, w: SgiWrite): void {
+    let m = mask | 0;
+    const i = w.intid * this.words + word;
+    if (w.register !== SgiRegister.SGI1R) {
+      const g = m & Atomics.load(this.group0, i);
+      if (g !== m) this.groupFiltered += popcount32((m & ~g) >>> 0);
+      m = g;
+    }
+    if (m === 0) return;
+    const newly = atomicOrNewly(this.pending, i, m);
+    const total = popcount32(m >>> 0);
+    const fresh = popcount32(newly);
+    this.delivered += total;
+    this.coalesced += total - fresh;
+    this.kicks += fresh;
+    if (this.onKick !== null) {
+      let bits = newly;
+      while (bits !== 0) {
+        const b = 31 - Math.clz32(bits & -bits);
+        bits &= bits - 1;
+        this.onKick(word * 32 + b, w.intid);
+      }
+    }
+  }
+
   override deliverAllBut(sender: number, w: SgiWrite): void {
     const words = this.words;
     const base = w.intid * words;
