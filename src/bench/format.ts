@@ -52,6 +52,8 @@ export function formatReport(r: BenchReport): string {
     if (unsupported.size + notes.size > 0) out.push("");
   }
 
+  for (const x of r.skipped) out.push(`skipped ${x.topology} ${x.workload}: ${x.reason}`);
+  if (r.skipped.length > 0) out.push("");
   out.push("── native anchor (C++, same writes) ──");
   if (!r.nativeStatus.ran) {
     out.push(`  skipped: ${r.nativeStatus.reason ?? "unknown"}`, "");

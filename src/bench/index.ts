@@ -14,7 +14,10 @@ export {
   type FloorResult,
   type NativeResult,
   runBench,
+  type SkippedCell,
 } from "./run.ts";
+export { MAX_REPLAY_WRITES, replayWorkload } from "./replay-workload.ts";
+export { WorkloadUnsupportedError } from "./workload-error.ts";
 export { type BatchTargets, resolveTargets } from "./targets.ts";
 export {
   BUILTIN_WORKLOADS,

@@ -19,7 +19,8 @@ import { buildNative, type NativeCell, runNative } from "./native.ts";
 import { seedFor } from "./rng.ts";
 import { resolveTargets } from "./targets.ts";
 import { bigintFloorRunner, type CellTiming, engineRunner, floorRunner, type PassInput, sinkFloorRunner, stats, type Subject, timeCell } from "./timing.ts";
-import { BUILTIN_WORKLOADS, resolveWorkload, type Workload } from "./workloads.ts";
+import { WorkloadUnsupportedError } from "./workload-error.ts";
+import { BUILTIN_WORKLOADS, resolveWorkload, type Workload, type WriteBatch } from "./workloads.ts";
 
 /** What to run. Every field is optional; `quick` changes the defaults. */
 export interface BenchOptions {
@@ -35,11 +36,14 @@ export interface BenchOptions {
   readonly workloads?: readonly string[];
   /** Fewer rounds, shorter passes, sizes 64 and 512. */
   readonly quick?: boolean;
-  /** Timed rounds per cell (default 7; quick 5). */
+  /** Timed rounds per cell (default 9; quick 7). */
   readonly rounds?: number;
   /** Writes per batch (default 4096; quick 2048). */
   readonly writes?: number;
-  /** Target duration of one timed pass in ms (default 10; quick 2). */
+  /**
+   * Target duration of one timed pass in ms (default 4; quick 1). Short passes are less often
+   * cut by the scheduler on a busy machine; the median over rounds does the rest.
+   */
   readonly passMs?: number;
   /** Workload seed (default 1). */
   readonly seed?: number;
@@ -119,6 +123,13 @@ export interface NativeResult {
   readonly visitsMatchJs: boolean | null;
 }
 
+/** A cell that was not run. */
+export interface SkippedCell {
+  readonly workload: string;
+  readonly topology: string;
+  readonly reason: string;
+}
+
 /** `vsgi bench --json`. */
 export interface BenchReport {
   readonly machine: {
@@ -148,6 +159,8 @@ export interface BenchReport {
   /** Whether the anchor ran: compiler and flags, or why not. */
   readonly nativeStatus: { readonly ran: boolean; readonly compiler?: string; readonly flags?: string; readonly reason?: string };
   readonly memory: readonly MemoryResult[];
+  /** (workload, topology) cells not run, and why (e.g. a trace from a bigger VM). */
+  readonly skipped: readonly SkippedCell[];
   /** The issue's goals, each with the measured figure and whether it was met (null: not measured in this run). */
   readonly goals: readonly GoalResult[];
 }
@@ -198,9 +211,9 @@ function settle(o: BenchOptions): Settings {
   if (workloads.length === 0) throw new UsageError("no workload to benchmark");
   return {
     quick,
-    rounds: checkPositive(o.rounds ?? (quick ? 5 : 7), "--rounds", 1000),
+    rounds: checkPositive(o.rounds ?? (quick ? 7 : 9), "--rounds", 1000),
     writes: checkPositive(o.writes ?? (quick ? 2048 : 4096), "--writes", 1 << 22),
-    passMs: o.passMs ?? (quick ? 2 : 10),
+    passMs: o.passMs ?? (quick ? 1 : 4),
     seed: o.seed ?? 1,
     topologies,
     engines,
@@ -228,6 +241,7 @@ export async function runBench(options: BenchOptions = {}, onProgress?: BenchPro
   const floors: FloorResult[] = [];
   const native: NativeResult[] = [];
   const memory: MemoryResult[] = [];
+  const skipped: SkippedCell[] = [];
   const nativeCells = new Map<Topology, NativeCell[]>();
   const floorSubjects: Subject[] = [
     { name: "floor", runner: floorRunner() },
@@ -250,8 +264,18 @@ export async function runBench(options: BenchOptions = {}, onProgress?: BenchPro
       await step(`${topology.name} ${workload.name}`);
       const why = workload.unsupported?.(topology);
       const seed = seedFor(s.seed, workload.name, topology.name);
-      if (why !== undefined) continue;
-      const batch = await workload.generate({ topology, writes: s.writes, seed });
+      if (why !== undefined) {
+        skipped.push({ workload: workload.name, topology: topology.name, reason: why });
+        continue;
+      }
+      let batch: WriteBatch;
+      try {
+        batch = await workload.generate({ topology, writes: s.writes, seed });
+      } catch (e) {
+        if (!(e instanceof WorkloadUnsupportedError)) throw e;
+        skipped.push({ workload: workload.name, topology: topology.name, reason: e.message });
+        continue;
+      }
       const targets = resolveTargets(topology, batch);
       const values = new BigUint64Array(batch.count);
       for (let i = 0; i < batch.count; i++) values[i] = (BigInt(batch.hi[i]!) << 32n) | BigInt(batch.lo[i]!);
@@ -391,6 +415,7 @@ export async function runBench(options: BenchOptions = {}, onProgress?: BenchPro
     native,
     nativeStatus,
     memory,
+    skipped,
   };
   return { ...report, goals: evaluateGoals(report) };
 }

@@ -10,6 +10,7 @@ import { UsageError } from "../errors.ts";
 import type { Topology } from "../topology/topology.ts";
 import { LINUX_FAMILY_DESCRIPTION, linuxProfileWorkload } from "../workload/bench-workload.ts";
 import { linuxSgi1rWrites } from "../workload/linux-gicv3.ts";
+import { replayWorkload } from "./replay-workload.ts";
 import { createRng, type Rng } from "./rng.ts";
 
 /** Pre-encoded register writes, index i = write i. */
@@ -269,6 +270,8 @@ export const BUILTIN_WORKLOADS: readonly Workload[] = [
 const registry = new Map<string, Workload>(BUILTIN_WORKLOADS.map((w) => [w.name, w]));
 const families = new Map<string, { readonly description: string; readonly resolve: (arg: string) => Workload }>([
   ["linux", { description: LINUX_FAMILY_DESCRIPTION, resolve: linuxProfileWorkload }],
+  // replay-workload.ts imports this module back; only its hoisted function is used here.
+  ["replay", { description: "the writes of a real trace file (QEMU log, ftrace ipi_raise, JSONL; .gz ok): replay:<path>", resolve: replayWorkload }],
 ]);
 
 /** Adds (or replaces) a named workload. */
