@@ -1,17 +1,20 @@
 /**
  * `vsgi lab`, the end-to-end run: the benchmark sweep, a replay of every bundled real trace (and
  * any given), the cost model, then the report (report/index.html + report/results.json).
- * A part whose module has not been built, or that fails, is recorded as missing with the reason,
- * so the report never shows a number that was not measured.
+ * A part that fails is recorded as missing with the reason, so the report never shows a number
+ * that was not measured.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { runBench } from "../bench/run.ts";
+import { modelReport } from "../cli/model.ts";
 import { UsageError } from "../errors.ts";
+import { replayTrace } from "../trace/replay.ts";
 import { buildExplorerBundle } from "../report/bundle.ts";
 import { type ExplorerScript, renderReport } from "../report/html.ts";
-import type { BenchOutput, LabResults, Machine, Missing, ModelOutput, TraceFailure, TraceReplay } from "../report/types.ts";
+import { type BenchOutput, isMissing, type LabResults, type Machine, type Missing, type ModelOutput, type TraceFailure, type TraceReplay } from "../report/types.ts";
 
 /** Options of one lab run. */
 export interface LabOptions {
@@ -52,21 +55,6 @@ const HERE = fileURLToPath(new URL(".", import.meta.url));
 /** The repository (or package) root: src/lab/ and dist/lab/ are both two levels down. */
 export const REPO_ROOT = resolve(HERE, "..", "..");
 
-/**
- * Imports a sibling module of the build (`../bench/run` → .ts under tsx, .js in dist/), or
- * returns why it cannot: lets the lab run before every part of the project exists.
- */
-async function optionalModule(rel: string): Promise<Record<string, unknown> | Missing> {
-  const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
-  const path = resolve(HERE, `${rel}${ext}`);
-  if (!existsSync(path)) return { missing: `${rel.replace(/^\.\.\//, "src/")}.ts is not part of this build` };
-  try {
-    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
-  } catch (e) {
-    return { missing: `${rel.replace(/^\.\.\//, "src/")} could not be loaded: ${message(e)}` };
-  }
-}
-
 /** The bundled real traces: fixtures/*.log.gz in the repository and in ../shared/fixtures. */
 export function bundledTraces(root = REPO_ROOT): string[] {
   const found = new Map<string, string>();
@@ -98,45 +86,23 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 
 async function runBenchPart(options: LabOptions, onProgress: (p: LabProgress) => void): Promise<BenchOutput | Missing> {
   if (options.skipBench !== undefined) return { missing: options.skipBench };
-  const mod = await optionalModule("../bench/run");
-  if ("missing" in mod) return { missing: `the benchmark sweep (issue 4) has not landed: ${String(mod.missing)}` };
-  const runBench = mod.runBench as ((o: Record<string, unknown>, p: (...a: unknown[]) => void) => Promise<BenchOutput> | BenchOutput) | undefined;
-  if (typeof runBench !== "function") return { missing: "src/bench/run.ts does not export runBench yet" };
   try {
     // The quick sweep's own sizes (64, 512) give two points per line; the lab adds 16 and 256 so
     // the log–log charts show the slope, at about twice the benchmark's quick time.
     const sizes = options.quick ? { vcpus: LAB_QUICK_VCPUS } : {};
-    return await runBench({ quick: options.quick, ...sizes, ...options.bench }, (...a: unknown[]) => {
-      const p = benchProgress(a);
-      if (p !== undefined) onProgress({ phase: "bench", ...p });
-    });
+    return await runBench({ quick: options.quick, ...sizes, ...options.bench }, (done, total, label) => onProgress({ phase: "bench", done, total, label }));
   } catch (e) {
     return { missing: `the benchmark failed: ${message(e)}` };
   }
 }
 
-/** Reads the benchmark's progress callback arguments: (done, total, label) or ({ done, total, label }). */
-function benchProgress(a: readonly unknown[]): { done: number; total: number; label: string } | undefined {
-  const [x, y, z] = a;
-  if (typeof x === "number" && typeof y === "number") return { done: x, total: y, label: typeof z === "string" ? z : "" };
-  if (typeof x === "object" && x !== null) {
-    const o = x as Record<string, unknown>;
-    if (typeof o.done === "number" && typeof o.total === "number") return { done: o.done, total: o.total, label: typeof o.label === "string" ? o.label : "" };
-  }
-  return undefined;
-}
-
 async function runTracesPart(paths: readonly string[], onProgress: (p: LabProgress) => void): Promise<LabResults["traces"]> {
-  const mod = await optionalModule("../trace/replay");
-  if ("missing" in mod) return { missing: `trace replay (issue 5) has not landed: ${String(mod.missing)}` };
-  const replayTrace = mod.replayTrace as ((path: string, o: Record<string, unknown>) => Promise<TraceReplay>) | undefined;
-  if (typeof replayTrace !== "function") return { missing: "src/trace/replay.ts does not export replayTrace yet" };
   if (paths.length === 0) return { missing: "no trace found (fixtures/*.log.gz, ../shared/fixtures/*.log.gz) and none given with --trace" };
   const replays: (TraceReplay | TraceFailure)[] = [];
   for (const [i, path] of paths.entries()) {
     onProgress({ phase: "traces", done: i, total: paths.length, label: basename(path) });
     try {
-      const r = await replayTrace(path, {});
+      const r = await replayTrace(path);
       replays.push({ ...r, trace: basename(path), bytes: statSync(path).size });
     } catch (e) {
       replays.push({ trace: basename(path), error: message(e) });
@@ -146,13 +112,12 @@ async function runTracesPart(paths: readonly string[], onProgress: (p: LabProgre
   return { replays };
 }
 
-async function runModelPart(bench: BenchOutput | Missing, traces: LabResults["traces"]): Promise<ModelOutput | Missing> {
-  const mod = await optionalModule("../model/index");
-  if ("missing" in mod) return { missing: `the cost model (issue 8) has not landed: ${String(mod.missing)}` };
-  const fn = (mod.runModel ?? mod.costModel) as ((b: unknown, t: unknown) => Promise<ModelOutput> | ModelOutput) | undefined;
-  if (typeof fn !== "function") return { missing: "src/model does not export runModel yet" };
+async function runModelPart(tracePaths: readonly string[], traces: LabResults["traces"]): Promise<ModelOutput | Missing> {
+  // Fit the model's real-trace mixes only to traces that replayed cleanly.
+  const ok = isMissing(traces) ? [] : traces.replays.filter((r) => !("error" in r)).map((r) => r.trace);
+  const paths = tracePaths.filter((p) => ok.includes(basename(p)));
   try {
-    return await fn(bench, traces);
+    return await modelReport({ trace: paths });
   } catch (e) {
     return { missing: `the cost model failed: ${message(e)}` };
   }
@@ -170,7 +135,7 @@ export async function runLab(options: LabOptions, onProgress: (p: LabProgress) =
   const bench = await runBenchPart(options, onProgress);
   const traces = await runTracesPart(tracePaths, onProgress);
   onProgress({ phase: "model", done: 0, total: 1, label: "cost model" });
-  const model = await runModelPart(bench, traces);
+  const model = await runModelPart(tracePaths, traces);
   onProgress({ phase: "report", done: 0, total: 1, label: "report" });
   let explorer: ExplorerScript;
   try {

@@ -8,7 +8,7 @@ const ENGINE_ORDER = ["vsgi", "kvm-linear", "rfc-affskip", "kvm-mpidr-index", "q
 
 function benchLines(results: LabResults): string[] {
   if (isMissing(results.bench)) return [`benchmark: missing — ${results.bench.missing}`];
-  const rows = results.bench.results.filter((r) => r.engine !== "floor");
+  const rows = results.bench.results;
   const sizes = [...new Set(rows.map((r) => r.vcpus))].sort((a, b) => a - b);
   const at = sizes.includes(HEADLINE_VCPUS) ? HEADLINE_VCPUS : sizes[sizes.length - 1];
   if (at === undefined) return ["benchmark: no results"];

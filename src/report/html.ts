@@ -8,7 +8,7 @@ import { fmt, intidChart, nsChart, type RatioPoint, ratioChart, type SeriesPoint
 import { EXPLORER_REGISTERS, explore } from "./explorer/explore.ts";
 import { esc, renderEngines, renderFields, renderGrid, renderSummary, renderWarnings } from "./explorer/view.ts";
 import { STYLE } from "./style.ts";
-import { type BenchOutput, type BenchResult, isMissing, type LabResults, type Spread, type TraceFailure, type TraceReplay, type TraceStats } from "./types.ts";
+import { type BenchOutput, type BenchResult, isMissing, type LabResults, type TraceFailure, type TraceReplay } from "./types.ts";
 
 /** The explorer's script, or why it is absent. */
 export type ExplorerScript = { readonly js: string } | { readonly missing: string };
@@ -32,28 +32,15 @@ function family(topology: string): string {
   return topology.includes(":") ? (topology.split(":")[0] ?? topology) : topology;
 }
 
-/** A spread as a [lo, hi] range in ns, when it can be read. */
-export function spreadRange(ns: number, s: Spread): [number, number] | undefined {
-  if (s === null || s === undefined) return undefined;
-  if (typeof s === "number") return Number.isFinite(s) ? [ns * (1 - s), ns * (1 + s)] : undefined;
-  if (Array.isArray(s)) return [s[0] as number, s[1] as number];
-  if (typeof s === "object" && "min" in s) return [s.min, s.max];
-  if (typeof s === "object" && "lo" in s) return [s.lo, s.hi];
-  return undefined;
-}
-
 /** The fastest–slowest round of a result, in ns. */
 function roundRange(r: BenchResult): [number, number] | undefined {
-  if (r.nsPerWrite === null) return undefined;
-  if (typeof r.minNs === "number" && typeof r.maxNs === "number") return [r.minNs, r.maxNs];
-  // A bare relative number is (max − min) / median, which does not say where the median sits.
-  return typeof r.spread === "number" ? undefined : spreadRange(r.nsPerWrite, r.spread);
+  return r.nsPerWrite !== null && r.minNs !== null && r.maxNs !== null ? [r.minNs, r.maxNs] : undefined;
 }
 
 function spreadText(r: BenchResult): string {
   const range = roundRange(r);
-  const rel = typeof r.spread === "number" ? ` (${fmt(r.spread * 100)}%)` : "";
-  return range === undefined ? (rel === "" ? "" : rel.slice(2, -1)) : `${fmt(range[0])}–${fmt(range[1])}${rel}`;
+  const rel = r.spread === null ? "" : ` (${fmt(r.spread * 100)}%)`;
+  return range === undefined ? "" : `${fmt(range[0])}–${fmt(range[1])}${rel}`;
 }
 
 const num = (v: number | null | undefined, suffix = ""): string => (v === null || v === undefined || !Number.isFinite(v) ? "—" : `${fmt(v)}${suffix}`);
@@ -75,8 +62,7 @@ function floorOf(bench: BenchOutput): Map<string, number> {
   for (const f of bench.floors ?? []) if (f.kind === "floor") out.set(`${f.workload}|${f.topology}`, f.nsPerWrite);
   for (const r of rows) {
     const key = `${r.workload}|${r.topology}`;
-    if (r.engine === "floor" && r.nsPerWrite !== null) out.set(key, r.nsPerWrite);
-    else if (!out.has(key) && r.nsPerWrite !== null && typeof r.vsFloor === "number" && r.vsFloor > 0) out.set(key, r.nsPerWrite / r.vsFloor);
+    if (!out.has(key) && r.nsPerWrite !== null && typeof r.vsFloor === "number" && r.vsFloor > 0) out.set(key, r.nsPerWrite / r.vsFloor);
   }
   return out;
 }
@@ -103,7 +89,7 @@ function goalsTable(bench: BenchOutput): string {
 }
 
 function headline(bench: BenchOutput): string {
-  const rows = bench.results.filter((r) => r.engine !== "floor");
+  const rows = bench.results;
   const sizes = unique(rows.map((r) => r.vcpus)).sort((a, b) => a - b);
   const at = sizes.includes(HEADLINE_VCPUS) ? HEADLINE_VCPUS : sizes[sizes.length - 1];
   if (at === undefined) return missingBox("Headline", "the benchmark returned no results");
@@ -177,7 +163,7 @@ function benchCharts(bench: BenchOutput): string {
   const visits: string[] = [];
   const ns: string[] = [];
   for (const g of groups) {
-    const here = rows.filter((r) => `${r.workload}|${layoutOf(r)}` === g && r.engine !== "floor");
+    const here = rows.filter((r) => `${r.workload}|${layoutOf(r)}` === g);
     const vp: SeriesPoint[] = here.flatMap((r) => (r.visitsPerWrite === null ? [] : [{ engine: r.engine, vcpus: r.vcpus, y: r.visitsPerWrite }]));
     visits.push(visitsChart(`Visits per write — ${name(g)}`, vp));
     const np: SeriesPoint[] = here.flatMap((r) => {
@@ -195,7 +181,7 @@ function benchCharts(bench: BenchOutput): string {
   const sizes = unique(rows.map((r) => r.vcpus)).sort((a, b) => a - b);
   const at = sizes.includes(HEADLINE_VCPUS) ? HEADLINE_VCPUS : (sizes[sizes.length - 1] ?? 0);
   const ratioPts: (RatioPoint & { readonly layout: string })[] = rows.flatMap((r) =>
-    r.vcpus === at && r.engine !== "kvm-linear" && r.engine !== "floor" && r.engine !== "reference" && typeof r.vsLinear === "number" && r.vsLinear > 0
+    r.vcpus === at && r.engine !== "kvm-linear" && r.engine !== "reference" && typeof r.vsLinear === "number" && r.vsLinear > 0
       ? [{ engine: r.engine, workload: r.workload, layout: layoutOf(r), ratio: r.vsLinear }]
       : [],
   );
@@ -221,6 +207,7 @@ function benchCharts(bench: BenchOutput): string {
 <p>Median ns per write over interleaved rounds; the pale bar is the spread, the dashed black line the floor (decode + set one pending bit, no lookup).</p>
 <div class="charts">${ns.join("\n")}</div></section>
 <section id="ratios"><h2>Ratios vs kvm-linear (Linux ≤ 6.6)</h2>
+<p>How many times faster than Linux ≤ 6.6's scan each engine dispatches the same writes, measured in the same rounds. An engine absent from a panel does not support that layout (rfc-affskip and xen assume KVM's default MPIDRs).</p>
 ${ratioCharts.length > 0 ? ratioCharts.join("\n") : missingBox("Ratio chart", "no ratios to kvm-linear in the results")}
 ${(bench.floors ?? []).length > 0 ? `<details><summary>Floors (${String((bench.floors ?? []).length)} cells)</summary>${freeTable("floor: decode + one raw pending bit per target; sink-floor: decode + SgiState delivery per target; bigint-floor: floor with a bigint decode", bench.floors ?? [])}</details>` : ""}
 <details><summary>Every measured cell (${String(rows.length)} rows)</summary>
@@ -228,24 +215,52 @@ ${table("All benchmark results", ["engine", "workload", "topology", "vCPUs", "vi
 </details></section>`;
 }
 
-function freeTable(caption: string, rows: readonly Record<string, unknown>[]): string {
+function freeTable(caption: string, objects: readonly object[]): string {
+  const rows = objects as readonly Record<string, unknown>[];
   const keys = unique(rows.flatMap((r) => Object.keys(r)));
   const cell = (v: unknown): string =>
     typeof v === "number" ? `<span class="num">${fmt(v)}</span>` : v === null || v === undefined ? "—" : esc(typeof v === "object" ? JSON.stringify(v) : String(v));
   return table(caption, keys.map(esc), rows.map((r) => keys.map((k) => cell(r[k]))));
 }
 
+/** JS vs native at the headline size: per cell, each algorithm's JS ns, native ns and their ratio. */
+function nativeMatrix(rows: NonNullable<BenchOutput["native"]>): string {
+  const sizes = unique(rows.map((r) => r.vcpus)).sort((a, b) => a - b);
+  const at = sizes.includes(HEADLINE_VCPUS) ? HEADLINE_VCPUS : sizes[sizes.length - 1];
+  if (at === undefined) return "";
+  const here = rows.filter((r) => r.vcpus === at);
+  const algorithms = unique(here.map((r) => String(r.algorithm)));
+  const cells = unique(here.map((r) => `${String(r.workload)}|${String(r.topology)}`));
+  const body = cells.map((c) => {
+    const [w = "", t = ""] = c.split("|");
+    return [
+      `${esc(w)} <span class="dim">${esc(t)}</span>`,
+      ...algorithms.map((a) => {
+        const r = here.find((x) => x.algorithm === a && `${x.workload}|${x.topology}` === c);
+        if (r === undefined) return "";
+        const js = r.jsNsPerWrite === null ? "—" : fmt(r.jsNsPerWrite);
+        const ratio = r.jsOverNative === null ? "" : ` <span class="ratio">${fmt(r.jsOverNative)}×</span>`;
+        const check = r.visitsMatchJs === false ? ` <span class="bad" title="the native build's visits differ from the JS engine's">visits differ</span>` : "";
+        return `${js} / ${fmt(r.nsPerWrite)}${ratio}${check}`;
+      }),
+    ];
+  });
+  return table(`JS ns / native ns per write at ${String(at)} vCPUs (<span class="ratio">×</span> = JS ÷ native)`, ["workload", ...algorithms.map(esc)], body, "matrix");
+}
+
 function nativeAndMemory(bench: BenchOutput): string {
   const native = bench.native ?? [];
   const memory = bench.memory ?? [];
+  const status = bench.nativeStatus;
   return `<section id="native"><h2>JS vs native</h2>
-${bench.nativeStatus?.ran === true ? `<p class="dim">Native anchor: ${esc(bench.nativeStatus.compiler ?? "")} ${esc(bench.nativeStatus.flags ?? "")}</p>` : ""}
-${native.length > 0 ? freeTable("The same algorithms compiled natively (C++) and in JS, in the same cells", native) : missingBox("JS vs native", bench.nativeStatus?.reason ?? "no native build was measured on this machine")}
-${memory.length > 0 ? `<h3>Memory</h3>${freeTable("Memory per engine", memory)}` : ""}
+<p>The same algorithms (the floor, kvm-linear's scan and vsgi's lookup) written in C++ and timed on the same writes: how much of each figure is the JavaScript engine and how much the algorithm.</p>
+${status?.ran === true ? `<p class="dim">Native build: ${esc(status.compiler ?? "")} ${esc(status.flags ?? "")}</p>` : ""}
+${native.length > 0 ? `${nativeMatrix(native)}<details><summary>Every native cell (${String(native.length)} rows)</summary>${freeTable("Native and JS figures per cell", native)}</details>` : missingBox("JS vs native", status?.reason ?? "no native build was measured on this machine")}
+${memory.length > 0 ? `<h3>Memory</h3>${freeTable("Memory per engine (bytes)", memory)}` : ""}
 </section>`;
 }
 
-function intidCounts(byIntid: TraceStats["byIntid"]): { intid: number; sgis: number }[] {
+function intidCounts(byIntid: Readonly<Record<string, number>> | readonly number[]): { intid: number; sgis: number }[] {
   const entries: [number, number][] = Array.isArray(byIntid)
     ? (byIntid as readonly number[]).map((n, i) => [i, n])
     : Object.entries(byIntid as Record<string, number>).map(([k, n]) => [Number(k), n]);
@@ -323,34 +338,66 @@ ${ok.length === 0 && failed.length === 0 ? missingBox("Traces", "no trace was fo
 <div class="charts">${charts.join("\n")}</div></section>`;
 }
 
-/** A model section: charts for rows with engine/vcpus/lookupShare, a table for any other rows. */
+const pctCell = (x: number | null | undefined): string => (x === null || x === undefined ? `<span class="dim">n/a</span>` : pct(x));
+
+/** The cost model: the answer, the priced terms with their sources, lookup share per size, break-even sizes. */
 function modelSection(results: LabResults): string {
   const model = results.model;
-  if (isMissing(model)) return `<section id="model"><h2>Cost model: lookup share of a whole vSGI</h2>${missingBox("Cost model", model.missing)}</section>`;
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(model)) {
-    if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "object" && v !== null)) {
-      const rows = value as Record<string, unknown>[];
-      const shareKey = ["lookupShare", "share"].find((k) => rows.every((r) => typeof r[k] === "number"));
-      if (shareKey !== undefined && rows.every((r) => typeof r.engine === "string" && typeof r.vcpus === "number")) {
-        const groups = unique(rows.map((r) => String(r.workload ?? r.scenario ?? "")));
-        for (const g of groups) {
-          const pts: SeriesPoint[] = rows
-            .filter((r) => String(r.workload ?? r.scenario ?? "") === g)
-            .map((r) => ({ engine: String(r.engine), vcpus: r.vcpus as number, y: r[shareKey] as number }));
-          parts.push(shareChart(`Lookup share of one whole vSGI${g === "" ? "" : ` — ${g}`}`, "↑ lookup share of the total cost (%)", pts));
-        }
-      }
-      parts.push(`<details${shareKey === undefined ? " open" : ""}><summary>${esc(key)}</summary>${freeTable(esc(key), rows)}</details>`);
-    } else if (typeof value === "string") {
-      parts.push(`<p><strong>${esc(key)}:</strong> ${esc(value)}</p>`);
-    } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      parts.push(freeTable(esc(key), [value as Record<string, unknown>]));
-    }
-  }
-  return `<section id="model"><h2>Cost model: lookup share of a whole vSGI</h2>
-<p>Total cost of one virtual SGI = trap/exit + decode + lookup + pending update + kick. Only the lookup differs between the algorithms; the model combines the measured lookup costs with published exit and kick costs.</p>
-${parts.join("\n")}</section>`;
+  const head = `<section id="model"><h2>Cost model: lookup share of a whole vSGI</h2>`;
+  if (isMissing(model)) return `${head}${missingBox("Cost model", model.missing)}</section>`;
+  const m = model.machine;
+  const terms = (
+    [
+      ["trap / exit", m.trapExit],
+      ["decode", m.decode],
+      ["per vCPU visited", m.perVisit],
+      ["pending update", m.pendingUpdate],
+      ["kick + target entry (list registers)", m.kickAndEntry],
+      ["direct vSGI (GICv4.1)", m.directSgi],
+    ] as const
+  ).map(([name, t]) => [esc(name), `<span class="num">${fmt(t.ns)}</span>`, esc(t.how), esc(t.sources.join(", "))]);
+  const rows = model.rows;
+  const engines = engineOrder(rows.map((r) => r.engine));
+  const workloads = unique(rows.map((r) => r.workload));
+  const deliveries = unique(rows.map((r) => r.delivery));
+  const sizes = unique(rows.map((r) => r.vcpus)).sort((a, b) => a - b);
+  const at = sizes.includes(HEADLINE_VCPUS) ? HEADLINE_VCPUS : (sizes[sizes.length - 1] ?? 0);
+  const charts = workloads.map((w) =>
+    shareChart(
+      `Lookup share of one vSGI — ${w} (list-register delivery)`,
+      "↑ lookup ÷ whole vSGI cost (%)",
+      rows.flatMap((r) => (r.workload === w && r.delivery === "list-registers" && r.lookupShare !== null ? [{ engine: r.engine, vcpus: r.vcpus, y: r.lookupShare }] : [])),
+    ),
+  );
+  const shareRows = workloads.flatMap((w) =>
+    deliveries.map((d) => [
+      `${esc(w)} <span class="dim">${esc(d)}</span>`,
+      ...engines.map((e) => pctCell(rows.find((r) => r.workload === w && r.delivery === d && r.engine === e && r.vcpus === at)?.lookupShare)),
+    ]),
+  );
+  const beRows = workloads.flatMap((w) =>
+    deliveries.map((d) => [
+      `${esc(w)} <span class="dim">${esc(d)}</span>`,
+      ...engines.map((e) => {
+        const b = model.breakEven.find((x) => x.workload === w && x.delivery === d && x.engine === e);
+        if (b === undefined) return "";
+        const unsupported = rows.every((r) => r.workload !== w || r.engine !== e || r.lookupShare === null);
+        return unsupported ? `<span class="dim">unsupported</span>` : b.vcpus === null ? `<span class="ok">never</span>` : `from ${String(b.vcpus)}`;
+      }),
+    ]),
+  );
+  const traces = model.traces.map((t) => `<li>${esc(traceName(t.trace))}: ${String(t.vcpus)} vCPUs, ${fmt(t.writes)} writes, ${pct(t.stats.unicastShare)} unicast</li>`);
+  return `${head}
+<p><strong>${esc(model.question)}</strong></p>
+<p class="answer">${esc(model.answer)}</p>
+<p class="dim"><code>${esc(model.formula)}</code></p>
+${table(`Priced terms: ${esc(m.name)} — ${esc(m.description)}`, ["term", "ns", "how", "sources"], terms)}
+<div class="charts">${charts.join("\n")}</div>
+${table(`Lookup share of a whole vSGI at ${String(at)} vCPUs (${esc(model.layout)} layout)`, ["workload / delivery", ...engines.map(esc)], shareRows, "matrix")}
+${table(`VM size from which the lookup exceeds ${pct(model.threshold)} of a whole vSGI (sizes ${sizes.join(", ")})`, ["workload / delivery", ...engines.map(esc)], beRows, "matrix")}
+${traces.length > 0 ? `<p>Real-trace mixes (a Linux-guest profile fitted to each bundled trace's statistics, then priced at every size):</p><ul>${traces.join("")}</ul>` : ""}
+<details><summary>Sources</summary><ul>${model.citations.map((c) => `<li>[${esc(c.id)}] ${esc(c.text)}</li>`).join("")}</ul></details>
+</section>`;
 }
 
 function explorerSection(script: ExplorerScript): string {
