@@ -1,10 +1,21 @@
 /** The one-screen summary `vsgi lab` prints on stdout. */
 import { fmt } from "../report/charts.ts";
 import { HEADLINE_VCPUS, machineText, mean } from "../report/html.ts";
-import { type BenchResult, isMissing, type LabResults, type TraceReplay } from "../report/types.ts";
+import { isMissing, type LabResults, type TraceReplay } from "../report/types.ts";
 import type { LabOutcome } from "./run.ts";
 
-const ENGINE_ORDER = ["vsgi", "kvm-linear", "rfc-affskip", "kvm-mpidr-index", "qemu-scan", "xen", "reference"];
+// The reference model is the specification, not a contender: the summary leaves it out.
+const ENGINE_ORDER = ["vsgi", "kvm-linear", "rfc-affskip", "kvm-mpidr-index", "qemu-scan", "xen"];
+
+/** Short column labels for the built-in workloads (the summary must fit an 80-column screen). */
+const SHORT: Readonly<Record<string, string>> = {
+  "unicast-random": "uni-rand",
+  "unicast-last-cluster": "uni-last",
+  "multicast-cluster": "mc-cluster",
+  "multicast-linux": "mc-linux",
+  "broadcast-irm": "bcast-irm",
+  mix: "mix",
+};
 
 function benchLines(results: LabResults): string[] {
   if (isMissing(results.bench)) return [`benchmark: missing — ${results.bench.missing}`];
@@ -14,19 +25,18 @@ function benchLines(results: LabResults): string[] {
   if (at === undefined) return ["benchmark: no results"];
   const here = rows.filter((r) => r.vcpus === at);
   const engines = ENGINE_ORDER.filter((e) => here.some((r) => r.engine === e));
-  const cells = [...new Set(here.map((r) => `${r.workload}|${r.topology}`))];
-  const get = (c: string, e: string): BenchResult | undefined => here.find((r) => `${r.workload}|${r.topology}` === c && r.engine === e);
-  const w = Math.max(8, ...cells.map((c) => c.replace("|", " ").length));
-  const col = 16;
-  const out = [`At ${String(at)} vCPUs — ns per write (visits per write):`, `  ${"workload".padEnd(w)}${engines.map((e) => e.padStart(col)).join("")}`];
-  for (const c of cells) {
-    const line = engines.map((e) => {
-      const r = get(c, e);
-      if (r === undefined) return "".padStart(col);
-      if (r.nsPerWrite === null) return "n/a".padStart(col);
-      return `${fmt(r.nsPerWrite)} (${r.visitsPerWrite === null ? "?" : fmt(r.visitsPerWrite)})`.padStart(col);
-    });
-    out.push(`  ${c.replace("|", " ").padEnd(w)}${line.join("")}`);
+  const workloads = [...new Set(here.map((r) => r.workload))];
+  const col = 11;
+  const out = [`Median ns per write at ${String(at)} vCPUs (n/a: layout unsupported; report has visits and spread):`];
+  for (const layout of [...new Set(here.map((r) => r.layout))]) {
+    out.push(`  ${`${layout} layout`.padEnd(16)}${workloads.map((w) => (SHORT[w] ?? w.slice(0, col - 1)).padStart(col)).join("")}`);
+    for (const e of engines) {
+      const cells = workloads.map((w) => {
+        const r = here.find((x) => x.engine === e && x.workload === w && x.layout === layout);
+        return (r === undefined ? "" : r.nsPerWrite === null ? "n/a" : fmt(r.nsPerWrite)).padStart(col);
+      });
+      out.push(`    ${e.padEnd(14)}${cells.join("")}`);
+    }
   }
   return out;
 }
@@ -43,10 +53,25 @@ function traceLines(results: LabResults): string[] {
     const bad = Object.entries(t.engines).flatMap(([e, x]) => ("mismatches" in x && typeof x.mismatches === "number" && x.mismatches > 0 ? [`${e} ${String(x.mismatches)}`] : []));
     const oracle = t.oracle.checked > 0 ? `, vs QEMU ${String(t.oracle.mismatches)} mismatches of ${fmt(t.oracle.checked)}` : "";
     out.push(
-      `  ${t.trace}: ${fmt(t.writes)} writes, ${fmt(t.stats.unicastShare * 100)}% unicast, ${fmt(mean(t.stats.targetsPerWrite))} targets/write${oracle}; engine mismatches: ${bad.length === 0 ? "none" : `FLAGGED ${bad.join(", ")}`}`,
+      `  ${t.trace}`,
+      `    ${fmt(t.writes)} writes, ${fmt(t.stats.unicastShare * 100)}% unicast, ${fmt(mean(t.stats.targetsPerWrite))} targets/write${oracle}`,
+      `    engines vs reference: ${bad.length === 0 ? "no mismatch" : `MISMATCHES ${bad.join(", ")}`}`,
     );
   }
   return out;
+}
+
+function modelLines(results: LabResults): string[] {
+  const model = results.model;
+  if (isMissing(model)) return [`cost model: missing — ${model.missing}`];
+  const share = (engine: string): string => {
+    const row = model.rows.find((x) => x.workload === "last-vcpu" && x.delivery === "list-registers" && x.engine === engine && x.vcpus === HEADLINE_VCPUS);
+    return row?.lookupShare === null || row === undefined ? "n/a" : `${fmt(row.lookupShare * 100)}%`;
+  };
+  return [
+    `Cost model (${model.machine.name}, write to the last vCPU, list-register delivery), lookup share of a`,
+    `  whole vSGI at ${String(HEADLINE_VCPUS)} vCPUs: kvm-linear ${share("kvm-linear")}, kvm-mpidr-index ${share("kvm-mpidr-index")}, vsgi ${share("vsgi")}`,
+  ];
 }
 
 /** The summary text (ends with a newline). */
@@ -56,7 +81,7 @@ export function labSummary(outcome: LabOutcome): string {
     `vsgi lab — ${machineText(r.machine)}, ${r.machine.date}${r.options.quick ? " (quick)" : ""}`,
     ...benchLines(r),
     ...traceLines(r),
-    isMissing(r.model) ? `cost model: missing — ${r.model.missing}` : "cost model: included",
+    ...modelLines(r),
     `report: ${outcome.htmlPath} (${String(outcome.htmlBytes)} bytes), raw figures: ${outcome.jsonPath}`,
     `total time: ${fmt(r.durationMs / 1000)} s`,
   ];
