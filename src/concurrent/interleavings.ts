@@ -28,8 +28,8 @@ export type ProtocolVariant = "atomic" | "racy";
 
 /** One thread of a scenario. */
 export type ModelThreadSpec =
-  /** A vCPU writing ICC_SGI1R_EL1: one target, or IRM = 1 (every vCPU but `sender`). */
-  | { readonly kind: "send"; readonly sender: number; readonly target: number | "all-but-self"; readonly intid: number }
+  /** A vCPU writing ICC_SGI1R_EL1: one target, a TargetList of several, or IRM = 1 (every vCPU but `sender`). */
+  | { readonly kind: "send"; readonly sender: number; readonly target: number | readonly number[] | "all-but-self"; readonly intid: number }
   /** A vCPU acknowledging (and EOIing) its own SGIs `attempts` times. */
   | { readonly kind: "ack"; readonly vcpu: number; readonly attempts: number };
 
@@ -124,7 +124,7 @@ function senderSteps(run: ModelRun, t: Extract<ModelThreadSpec, { kind: "send" }
   const w = sgi1r(t.intid, t.target === "all-but-self" ? 1 : 0);
   const i = t.intid * s.words;
   const all = run.vcpus === 32 ? 0xffff_ffff : (1 << run.vcpus) - 1;
-  const mask = t.target === "all-but-self" ? (all & ~(1 << t.sender)) >>> 0 : 1 << t.target;
+  const mask = t.target === "all-but-self" ? (all & ~(1 << t.sender)) >>> 0 : typeof t.target === "number" ? 1 << t.target : t.target.reduce((m, v) => (m | (1 << v)) >>> 0, 0);
   const recordSends = (): void => {
     for (let v = 0; v < run.vcpus; v++) if ((mask >>> v) & 1) run.send(v, t.intid);
   };
@@ -134,7 +134,8 @@ function senderSteps(run: ModelRun, t: Extract<ModelThreadSpec, { kind: "send" }
         label: `${name}:set-pending`,
         run: () => {
           if (t.target === "all-but-self") s.deliverAllBut(t.sender, w);
-          else s.deliver(t.target, w);
+          else if (typeof t.target === "number") s.deliver(t.target, w);
+          else s.deliverWord(0, mask, w);
           recordSends();
         },
       },
@@ -386,6 +387,16 @@ export const SCENARIOS: readonly ModelScenario[] = [
       { kind: "send", sender: 2, target: "all-but-self", intid: 0 },
       { kind: "send", sender: 1, target: 0, intid: 0 },
       { kind: "ack", vcpu: 1, attempts: 1 },
+    ],
+  },
+  {
+    name: "multicast (one word OR) beside a unicast and an acknowledge",
+    vcpus: 3,
+    pending: [[0, 5]],
+    threads: [
+      { kind: "send", sender: 2, target: [0, 1], intid: 5 },
+      { kind: "send", sender: 0, target: 2, intid: 5 },
+      { kind: "ack", vcpu: 0, attempts: 1 },
     ],
   },
   {
