@@ -17,6 +17,8 @@ import { affinityOfMpidr } from "../../src/arch/mpidr.ts";
 import { decodeSgiRegister, SgiRegister } from "../../src/arch/sgi-register.ts";
 import { parseRegisterValue } from "../../src/arch/value.ts";
 import { registerDecode } from "../../src/cli/decode.ts";
+import { registerExport } from "../../src/cli/export.ts";
+import { registerReplay } from "../../src/cli/replay.ts";
 import { registerRoute } from "../../src/cli/route.ts";
 import { parseStressOptions } from "../../src/cli/stress.ts";
 import { VsgiError } from "../../src/errors.ts";
@@ -347,7 +349,22 @@ export const traceGzipTarget: FuzzTarget<[number, number, (readonly [number, num
 
 // ---------------------------------------------------------------- command line
 
+let cliDir: string | undefined;
+/** Small real files the CLI cases may name: a QEMU trace, a JSONL trace, a topology, a non-trace. */
+function cliFiles(): { qemu: string; jsonl: string; topo: string; junk: string; out: string } {
+  cliDir ??= mkdtempSync(join(tmpdir(), "vsgi-fuzz-cli-"));
+  const f = { qemu: join(cliDir, "t.log"), jsonl: join(cliDir, "t.jsonl"), topo: join(cliDir, "topo.json"), junk: join(cliDir, "junk.txt"), out: join(cliDir, "out.jsonl") };
+  const lines = seedLines();
+  writeFileSync(f.qemu, lines.qemu.slice(0, 200).join("\n"));
+  writeFileSync(f.jsonl, lines.jsonl.slice(0, 30).join("\n"));
+  writeFileSync(f.topo, '{"mpidrs": ["0x0", "0x1", "0x2", "0x3"]}');
+  writeFileSync(f.junk, "hello\n\u0000\u00ff\n");
+  return f;
+}
+let files: ReturnType<typeof cliFiles> | undefined;
+
 const argWord = fc.oneof(
+  fc.constantFrom("replay", "export", "--engines", "all", "vsgi,xen", "nope,vsgi", "--format", "qemu", "ftrace", "jsonl", "auto", "bogus", "--out", "-", "@qemu", "@jsonl", "@topo", "@junk", "@out"),
   fc.constantFrom("decode", "route", "--reg", "sgi1r", "sgi0r", "asgi1r", "gicd-sgir", "GICD-SGIR", "--lenient", "--json", "--topology", "--sender", "--help", "-h", "--version", "--", "-x", "--reg=", "--sender=3"),
   fc.constantFrom("kvm:4", "qemu:8", "sparse:16", "kvm:0", "kvm:4097", "kvm:-1", "qemu:x", "foo:3", "/nonexistent/t.json", "", " "),
   valueText,
@@ -360,14 +377,20 @@ function fuzzProgram(): Command {
   const p = new Command().exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined, outputError: () => undefined });
   registerDecode(p);
   registerRoute(p);
+  registerReplay(p);
+  registerExport(p);
   return p;
 }
 
-/** Random argument vectors for `vsgi decode|route`, parsed in-process (commander with exitOverride). */
+/** Random argument vectors for `vsgi decode|route|replay|export`, parsed in-process (commander with exitOverride). */
 export const cliTarget: FuzzTarget<string[]> = {
-  name: "CLI arguments (decode, route)",
-  arbitrary: fc.tuple(fc.constantFrom("decode", "route"), fc.array(argWord, { maxLength: 7 })).map(([c, rest]) => [c, ...rest]),
-  run: async (argv) => {
+  name: "CLI arguments (decode, route, replay, export)",
+  arbitrary: fc.tuple(fc.constantFrom("decode", "route", "replay", "export"), fc.array(argWord, { maxLength: 7 })).map(([c, rest]) => [c, ...rest]),
+  run: async (words) => {
+    files ??= cliFiles();
+    const f = files;
+    // "@name" stands for one of the small real files, so commands get past "file not found".
+    const argv = words.map((w) => (w.startsWith("@") && w.slice(1) in f ? f[w.slice(1) as keyof typeof f] : w));
     const out = process.stdout.write;
     const err = process.stderr.write;
     const code = process.exitCode;
