@@ -2,7 +2,7 @@
  * Memory of an engine and of the SGI state, per vCPU. The state's size is exact (its one
  * buffer, `sgiStateLayout`). An engine's size is measured: the ArrayBuffer bytes it retains
  * after `prepare()`, with garbage collected before and after (temporaries of `prepare` do not
- * count), median of three tries. Engines keep their tables in typed arrays; the few hundred
+ * count). Engines keep their tables in typed arrays; the few hundred
  * bytes of object headers and typed arrays of ≤ 64 bytes (kept on the JS heap) are not counted,
  * because heap deltas are noisier than the tables themselves. The topology (shared by every
  * engine) is reported apart.
@@ -38,36 +38,31 @@ function gc(): void {
     gcFn = runInNewContext("gc") as () => void;
   }
   gcFn();
-  gcFn();
 }
 
-function retained(name: EngineName, topology: Topology): { bytes: number; declared: number | undefined } {
-  const tries: number[] = [];
-  let declared: number | undefined;
-  // Every engine stays referenced until all tries are done: a dropped one could be collected
-  // inside the next try's window and cancel out its allocation.
-  const keep: unknown[] = [];
-  for (let t = 0; t < 3; t++) {
-    gc();
-    const m0 = process.memoryUsage().arrayBuffers;
-    const engine = createEngine(name);
-    engine.prepare(topology);
-    keep.push(engine);
-    gc();
-    tries.push(Math.max(0, process.memoryUsage().arrayBuffers - m0));
-    const b = (engine as { bytes?: unknown }).bytes;
-    if (typeof b === "number") declared = b;
-  }
-  keep.length = 0;
-  tries.sort((a, b) => a - b);
-  return { bytes: tries[1]!, declared };
+/**
+ * ArrayBuffer bytes one engine retains after `prepare`. The caller keeps every measured engine
+ * alive in `keep` until all are measured: an engine dropped earlier could be collected inside a
+ * later window and cancel out that engine's allocation.
+ */
+function retained(name: EngineName, topology: Topology, keep: unknown[]): { bytes: number; declared: number | undefined } {
+  gc();
+  const m0 = process.memoryUsage().arrayBuffers;
+  const engine = createEngine(name);
+  engine.prepare(topology);
+  keep.push(engine);
+  gc();
+  const bytes = Math.max(0, process.memoryUsage().arrayBuffers - m0);
+  const b = (engine as { bytes?: unknown }).bytes;
+  return { bytes, declared: typeof b === "number" ? b : undefined };
 }
 
 /** Measures every named engine on `topology`. */
 export function measureMemory(topology: Topology, engines: readonly EngineName[]): MemoryResult[] {
   const stateBytes = sgiStateLayout(topology.count).bytes;
+  const keep: unknown[] = [];
   return engines.map((engine) => {
-    const { bytes, declared } = retained(engine, topology);
+    const { bytes, declared } = retained(engine, topology, keep);
     return {
       engine,
       topology: topology.name,
