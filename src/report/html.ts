@@ -71,6 +71,21 @@ function cellKey(r: BenchResult): string {
   return `${r.workload}|${r.topology}`;
 }
 
+/** The load average when the benchmark started: timings on a loaded machine are noisier. */
+function loadText(results: LabResults): string {
+  if (isMissing(results.bench)) return "";
+  // Guarded: results.json files written before the field existed lack it.
+  const l = (results.bench.machine.loadavg as readonly number[] | undefined)?.[0];
+  return l === undefined ? "" : ` · load average ${fmt(l)} at start`;
+}
+
+/** A warning when the machine was loaded beyond its CPUs when the benchmark started. */
+function busyNote(bench: BenchOutput): string {
+  const l = (bench.machine.loadavg as readonly number[] | undefined)?.[0];
+  if (l === undefined || l <= bench.machine.cpus) return "";
+  return `<p class="missing"><strong>Busy machine:</strong> the load average was ${fmt(l)} on ${String(bench.machine.cpus)} CPUs when the benchmark started, so timings are noisier than usual (see the spreads). Visits per write are exact and unaffected.</p>`;
+}
+
 /** "2 × AMD EPYC, Node v20…". */
 export function machineText(m: LabResults["machine"]): string {
   const model = typeof m.cpuModel === "string" ? ` × ${m.cpuModel}` : "";
@@ -144,6 +159,7 @@ function headline(bench: BenchOutput): string {
     });
   return `<section id="headline"><h2>Headline: vsgi vs each engine at ${String(at)} vCPUs</h2>
 <p class="machine">Measured on ${esc(machineText(bench.machine))}, ${esc(bench.machine.date)}.</p>
+${busyNote(bench)}
 <ul class="headline">${sentences.join("")}</ul>
 ${table(`ns per write at ${String(at)} vCPUs (median; <span class="ratio">×</span> = ÷ vsgi)`, ["workload", ...engines.map(esc)], nsRows, "matrix")}
 ${table(`Visits per write at ${String(at)} vCPUs (vCPU records or table slots examined; <span class="ratio">×</span> = ÷ vsgi)`, ["workload", ...engines.map(esc)], visitRows, "matrix")}
@@ -440,13 +456,15 @@ ${"js" in script ? `<script>${script.js}</script>` : ""}
 
 const METHOD = `<section id="method"><h2>How each number was measured</h2>
 <dl>
-<dt>Visits per write</dt><dd>Counted, not timed: each engine returns how many vCPU records or table slots it examined for a write (directory lookups excluded). Deterministic; the same on any machine.</dd>
-<dt>ns per write</dt><dd>Wall time of a batch of pre-decoded writes divided by the batch size; engines run in interleaved rounds so machine noise hits all of them alike; the median round is reported with its spread. Writes are generated before timing; each engine delivers into the same SGI state.</dd>
-<dt>Floor</dt><dd>Decode the register and set one pending bit, with no lookup: the least any engine can cost.</dd>
-<dt>Ratios</dt><dd>÷ kvm-linear and ÷ floor are ratios of medians measured in the same run on the same machine.</dd>
-<dt>Real traces</dt><dd>Recorded by running Linux guests under QEMU with the <code>gicv3_icc_generate_sgi</code> and <code>gicv3_redist_send_sgi</code> trace events; replay decodes every write, routes it on every engine and compares each engine's targets with the reference model and with the deliveries QEMU recorded.</dd>
+<dt>Visits per write</dt><dd>Counted, not timed: each engine returns how many vCPU records or table slots it examined for each write of the batch (directory lookups excluded); the figure is the mean over the batch. Deterministic: the same on any machine.</dd>
+<dt>ns per write</dt><dd>For each layout × workload cell, one seeded batch of encoded register writes is generated, then every engine and the floors decode and dispatch the whole batch in timed passes, repeated in interleaved rounds (every engine once per round, in rotated order, so load on a shared machine hits all of them alike). Each engine runs in its own compiled runner so its call sites stay monomorphic. The median over the rounds is reported; the spread is the fastest and slowest round, and (max − min) ÷ median in %.</dd>
+<dt>Floors</dt><dd><em>floor</em>: decode the register and set one raw pending bit per true target, no lookup — the least any engine can cost. <em>sink-floor</em>: the same through the SGI state's delivery. <em>bigint-floor</em>: the floor with a bigint decode, to show what carrying the register as a bigint would cost.</dd>
+<dt>Ratios</dt><dd>kvm-linear ÷ engine and engine ÷ floor are ratios of medians from the same rounds on the same machine.</dd>
+<dt>JS vs native</dt><dd>The floor, kvm-linear's scan and vsgi's lookup written in C++, compiled with the flags shown, timed on the same writes with the same rounds; visits are compared with the JS engines' to check that both run the same algorithm.</dd>
+<dt>Real traces</dt><dd>Recorded by running Linux guests under QEMU with the <code>gicv3_icc_generate_sgi</code> and <code>gicv3_redist_send_sgi</code> trace events. The replay decodes every write, routes it on every engine and compares each engine's targets with the reference model, and the reference model's with the deliveries QEMU recorded. Statistics are computed from the reference model's deliveries.</dd>
+<dt>Cost model</dt><dd>Visits counted on the engines themselves for seeded writes of each workload (and of a profile fitted to each real trace) at each VM size, priced with published per-visit, trap and delivery costs (sources listed in the section). A model, not a measurement of a hypervisor.</dd>
 <dt>Engines</dt><dd>reference: the specification written for clarity. kvm-linear: Linux ≤ 6.6 scan in vCPU order. rfc-affskip: the 2023 RFC computing ids from affinity (KVM default layout only). kvm-mpidr-index: Linux ≥ 6.7 compressed MPIDR index (linear walk when the table does not fit a page). qemu-scan: QEMU TCG's scan of every CPU. xen: Xen's arithmetic from Aff1 and TargetList (fixed layout only). vsgi: a cluster directory and count-trailing-zeros over the TargetList.</dd>
-<dt>Route explorer</dt><dd>The same TypeScript modules as the <code>vsgi route</code> command, bundled with esbuild into this page.</dd>
+<dt>Route explorer</dt><dd>The same TypeScript modules as the <code>vsgi route</code> command (register codec, topology presets, engines), bundled with esbuild into this page.</dd>
 </dl></section>`;
 
 /**
@@ -485,7 +503,7 @@ function renderPage(results: LabResults, explorer: ExplorerScript): string {
 <style>${STYLE}</style></head>
 <body><header><h1>vsgi lab report</h1>
 <p>Virtual GIC SGI dispatch: vsgi vs the historical algorithms (KVM, the 2023 RFC, QEMU, Xen), on synthetic workloads and real guest traces.</p>
-<p class="machine">${esc(machineText(m))} · ${esc(m.date)} · ${results.options.quick ? "quick run" : "full run"} · lab took ${fmt(results.durationMs / 1000)} s · vsgi ${esc(results.tool.version)}</p>
+<p class="machine">${esc(machineText(m))}${loadText(results)} · ${esc(m.date)} · ${results.options.quick ? "quick run" : "full run"} · lab took ${fmt(results.durationMs / 1000)} s · vsgi ${esc(results.tool.version)}</p>
 <nav><a href="#headline">headline</a> <a href="#visits">visits</a> <a href="#time">time</a> <a href="#ratios">ratios</a> <a href="#native">native</a> <a href="#traces">traces</a> <a href="#model">cost model</a> <a href="#explorer">explorer</a> <a href="#method">method</a></nav>
 ${missing.length > 0 ? `<div class="missing"><strong>Missing from this run</strong><ul>${missing.map((s) => `<li>${esc(s)}</li>`).join("")}</ul></div>` : ""}
 </header><main>

@@ -43,7 +43,7 @@ dd { margin-left: 18px; }
 td.unsupported { color: var(--dim); max-width: 420px; }
 .grid { font: 11px/1 ui-monospace, monospace; overflow-x: auto; padding-bottom: 8px; }
 .grid .row { display: flex; gap: 2px; margin-bottom: 2px; }
-.grid .cl { width: 8em; flex: none; color: var(--dim); padding: 4px 0; }
+.grid .cl { width: 9.5em; white-space: nowrap; flex: none; color: var(--dim); padding: 4px 0; }
 .grid .aff0 { width: 34px; flex: none; text-align: center; color: var(--dim); }
 .grid .cell { width: 34px; flex: none; text-align: center; padding: 4px 0; background: #e9e9ee; border-radius: 3px; color: #555; }
 .grid .cell.empty { background: transparent; outline: 1px dashed #ddd; }

@@ -38,6 +38,7 @@ describe("HTML report", () => {
     assert.match(h, /Test CPU <b>/, "machine text shown literally");
     assert.equal(doc.querySelectorAll("#headline b").length, 0, "machine text is escaped, not markup");
     assert.match(h, /vsgi within 2× of the floor/);
+    assert.match(doc.querySelector("header .machine")?.textContent ?? "", /load average 1.5 at start/);
   });
 
   it("flags trace mismatches and failures in red and says what is missing", () => {

@@ -40,7 +40,7 @@ export function sampleResults(): LabResults {
     options: { quick: true, traces: [] },
     machine: { node: "v20.0.0", cpus: 2, cpuModel: "Test CPU <b>", date: "2026-11-26T06:00:00.000Z" },
     bench: {
-      machine: { node: "v20.0.0", cpus: 2, cpuModel: "Test CPU <b>", date: "2026-11-26T06:00:00.000Z" },
+      machine: { node: "v20.0.0", cpus: 2, cpuModel: "Test CPU <b>", date: "2026-11-26T06:00:00.000Z", loadavg: [1.5, 1, 1] },
       results,
       floors: results.filter((r) => r.engine === "vsgi").map((r) => ({ kind: "floor", workload: r.workload, topology: r.topology, vcpus: r.vcpus, nsPerWrite: 3, spread: 0.1 })),
       goals: [
