@@ -3,17 +3,28 @@
  * writes ICC_SGI1R_EL1 values through its own VirtualGic over the shared SGI state, taking a
  * ticket per target before each write; a receiver acknowledges and EOIs the SGIs of the vCPUs
  * it owns (v % receivers === index) until every sender is done, then makes one final pass.
+ * The kick is a doorbell: VirtualGic's onKick (called only when a target newly becomes pending)
+ * rings the owner's doorbell word, and a receiver whose pass found nothing sleeps on it.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { SgiRegister } from "../arch/sgi-register.ts";
 import { VirtualGic } from "../gic.ts";
 import { SGI_COUNT, SPURIOUS_INTID } from "../state/sgi-state.ts";
-import { CTRL_GO, CTRL_SENDERS_DONE, harnessViews, type ReceiverReport, type SenderReport, type StressWorkerData } from "./stress.ts";
+import { CTRL_GO, CTRL_SENDERS_DONE, DOORBELL_STRIDE, harnessViews, type ReceiverReport, type SenderReport, type StressWorkerData } from "./stress.ts";
 
 const data = workerData as StressWorkerData;
 const gic = new VirtualGic({ topology: data.topology, engine: data.engine, buffer: data.gicBuffer, concurrent: !data.racy });
 const n = gic.topology.count;
-const { ctrl, started, covered } = harnessViews(data.harness, n);
+const { ctrl, bells, started, covered } = harnessViews(data.harness, n);
+
+/** Doorbell word 0: rings; word 1: 1 while its receiver sleeps (Atomics.notify is costly, so only then). */
+function ring(receiver: number): void {
+  const i = receiver * DOORBELL_STRIDE;
+  Atomics.add(bells, i, 1);
+  // Futex pattern: the receiver sets the flag before waiting on the ring count it read, so
+  // either it sees this ring's new count and does not sleep, or this load sees the flag.
+  if (Atomics.load(bells, i + 1) !== 0) Atomics.notify(bells, i, 1);
+}
 const SPURIOUS = SPURIOUS_INTID;
 const SGIS = SGI_COUNT;
 
@@ -30,6 +41,8 @@ function next(): number {
 }
 
 function sender(): SenderReport {
+  const receivers = data.receivers;
+  gic.onKick((v) => ring(v % receivers));
   const aff = gic.topology.affinity;
   // Each vCPU's cluster row of 16 slots (RS group of Aff0), so a TargetList maps back to vCPUs.
   const rowOf = new Int32Array(n);
@@ -93,6 +106,8 @@ function sender(): SenderReport {
     if (reached !== targets) mismatched++;
   }
   Atomics.add(ctrl, CTRL_SENDERS_DONE, 1);
+  // Wake every receiver for its final pass.
+  for (let r = 0; r < receivers; r++) ring(r);
   return {
     role: "sender",
     writes: data.writes,
@@ -117,9 +132,14 @@ function receiver(): ReceiverReport {
   let acknowledged = 0;
   let phantom = 0;
   let passes = 0;
+  let sleeps = 0;
+  const bell = data.index * DOORBELL_STRIDE;
   for (;;) {
-    // Read before the pass: a pass that starts after every sender finished leaves nothing behind.
+    // Both read before the pass: a ring during the pass makes the wait below return at once,
+    // and a pass that starts after every sender finished leaves nothing behind.
+    const rung = Atomics.load(bells, bell);
     const last = Atomics.load(ctrl, CTRL_SENDERS_DONE) === data.senders;
+    const before = acknowledged;
     passes++;
     for (let w = 0; w < words; w++) {
       const mine = ownedMask[w]!;
@@ -142,8 +162,15 @@ function receiver(): ReceiverReport {
       }
     }
     if (last) break;
+    if (acknowledged === before) {
+      sleeps++;
+      // The timeout only bounds a sleep; a kick is what normally ends it.
+      Atomics.store(bells, bell + 1, 1);
+      Atomics.wait(bells, bell, rung, 50);
+      Atomics.store(bells, bell + 1, 0);
+    }
   }
-  return { role: "receiver", acknowledged, phantom, passes };
+  return { role: "receiver", acknowledged, phantom, passes, sleeps };
 }
 
 parentPort?.postMessage({ report: data.role === "sender" ? sender() : receiver() });

@@ -32,6 +32,10 @@ export const CTRL_SENDERS_DONE = 0;
 export const CTRL_GO = 1;
 /** Control words (padded to a cache line so tickets do not share it). */
 export const CTRL_WORDS = 16;
+/** Int32 words per receiver doorbell (one cache line each, so rings do not false-share). */
+export const DOORBELL_STRIDE = 16;
+/** Most receivers a run can have (64 workers). */
+export const MAX_RECEIVERS = 32;
 
 /** How to run a stress test. */
 export interface StressOptions {
@@ -73,6 +77,8 @@ export interface ReceiverReport {
   readonly phantom: number;
   /** Passes over the owned vCPUs. */
   readonly passes: number;
+  /** Times it slept on its doorbell after a pass found nothing. */
+  readonly sleeps: number;
 }
 
 /** The outcome, as `vsgi stress --json` prints it. */
@@ -117,18 +123,20 @@ export interface StressWorkerData {
 }
 
 /** Int32 views of the harness buffer: control words, tickets and the receivers' coverage. */
-export function harnessViews(harness: SharedArrayBuffer, vcpus: number): { ctrl: Int32Array; started: Int32Array; covered: Int32Array } {
+export function harnessViews(harness: SharedArrayBuffer, vcpus: number): { ctrl: Int32Array; bells: Int32Array; started: Int32Array; covered: Int32Array } {
   const pairs = vcpus * SGI_COUNT;
+  const bellWords = MAX_RECEIVERS * DOORBELL_STRIDE;
   return {
     ctrl: new Int32Array(harness, 0, CTRL_WORDS),
-    started: new Int32Array(harness, CTRL_WORDS * 4, pairs),
-    covered: new Int32Array(harness, (CTRL_WORDS + pairs) * 4, pairs),
+    bells: new Int32Array(harness, CTRL_WORDS * 4, bellWords),
+    started: new Int32Array(harness, (CTRL_WORDS + bellWords) * 4, pairs),
+    covered: new Int32Array(harness, (CTRL_WORDS + bellWords + pairs) * 4, pairs),
   };
 }
 
 /** Bytes of the harness buffer for `vcpus` vCPUs. */
 export function harnessBytes(vcpus: number): number {
-  return (CTRL_WORDS + 2 * vcpus * SGI_COUNT) * 4;
+  return (CTRL_WORDS + MAX_RECEIVERS * DOORBELL_STRIDE + 2 * vcpus * SGI_COUNT) * 4;
 }
 
 /** Checks options a user gave (counts, engine, topology) before any thread starts. */
