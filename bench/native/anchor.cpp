@@ -2,9 +2,11 @@
 // the very writes the JS benchmark times, so the report can state how far JS is from native.
 //
 // Written from the algorithms' descriptions in SPEC.md §5 (no kernel code): kvm-linear scans
-// vCPUs in id order until the TargetList is used up; vsgi maps Aff3 -> Aff2 -> Aff1 through
-// flat directories to a row of 16 vCPU slots and walks the TargetList's set bits; IRM marks
-// 32 vCPUs per word operation. The SGI state mirrors src/state/sgi-state.ts: per-INTID pending
+// vCPUs in id order until the TargetList is used up; vsgi mirrors src/engines/vsgi.ts: flat
+// directories from Aff3.Aff2 and Aff1 to a row of 16 vCPU slots, one slot per unicast, one masked
+// word operation per multi-target write where the row's ids are contiguous in a word (else the
+// row's precomputed word groups for a whole-row list, else one slot per set bit); IRM marks 32
+// vCPUs per word operation. The SGI state mirrors src/state/sgi-state.ts: per-INTID pending
 // bitmaps over vCPUs, the Group 0 filter and the delivered/coalesced/kick counters.
 //
 // Input: a little-endian file written by src/bench/native.ts (layout in writeNativeInput).
@@ -65,16 +67,51 @@ struct State {
     kicks++;
   }
 
+  // Every vCPU word*32 + b for the set bits b of mask, as deliver() per bit would.
+  inline void deliver_word(uint32_t word, uint32_t mask, const Write& w) {
+    const uint32_t i = w.intid * words + word;
+    uint32_t m = mask;
+    if (w.reg != 0) {
+      const uint32_t g = m & group0[i];
+      group_filtered += __builtin_popcount(m & ~g);
+      m = g;
+      if (m == 0) return;
+    }
+    const uint32_t old = pending[i];
+    pending[i] = old | m;
+    const uint32_t total = __builtin_popcount(m);
+    const uint32_t fresh = __builtin_popcount(m & ~old);
+    delivered += total;
+    kicks += fresh;
+    coalesced += total - fresh;
+  }
+
   inline void deliver_all_but(uint32_t sender, const Write& w) {
     const uint32_t base = w.intid * words;
+    if (w.reg == 0) {
+      // Group 1 (as src/state/sgi-state.ts): every real vCPU but the sender is delivered; only
+      // the coalesced count needs the old words.
+      uint64_t c = 0;
+      for (uint32_t k = 0; k < words; k++) {
+        uint32_t mask = k == words - 1 ? last_mask : 0xffffffffu;
+        if (k == (sender >> 5)) mask &= ~(1u << (sender & 31));
+        const uint32_t old = pending[base + k];
+        const uint32_t both = old & mask;
+        if (both != 0) c += __builtin_popcount(both);
+        pending[base + k] = old | mask;
+      }
+      const uint64_t total = sender < n ? n - 1 : n;
+      delivered += total;
+      coalesced += c;
+      kicks += total - c;
+      return;
+    }
     for (uint32_t k = 0; k < words; k++) {
       uint32_t mask = k == words - 1 ? last_mask : 0xffffffffu;
       if (k == (sender >> 5)) mask &= ~(1u << (sender & 31));
-      if (w.reg != 0) {
-        const uint32_t m = mask & group0[base + k];
-        group_filtered += __builtin_popcount(mask & ~m);
-        mask = m;
-      }
+      const uint32_t m = mask & group0[base + k];
+      group_filtered += __builtin_popcount(mask & ~m);
+      mask = m;
       const uint32_t old = pending[base + k];
       pending[base + k] = old | mask;
       delivered += __builtin_popcount(mask);
@@ -110,30 +147,68 @@ struct KvmLinear {
 };
 
 struct Vsgi {
-  std::vector<int32_t> l3, l2, l1, slots;
-  uint32_t words = 0;
+  // The same tables as src/engines/vsgi.ts: (Aff3 << 8 | Aff2) -> level-1 node, (node << 8 | Aff1)
+  // -> row of 16 slots, a flat path when one node holds every vCPU, and per-row word tables.
+  std::vector<int16_t> l32;
+  std::vector<int32_t> l1, slots;
+  uint32_t max_aff3 = 0, words = 0;
+  int32_t flat_key = -1;
+  std::vector<uint16_t> present;
+  std::vector<int32_t> sub_word;
+  std::vector<uint8_t> sub_shift;
+  std::vector<uint32_t> group_start;
+  std::vector<uint32_t> group_word, group_mask;
 
-  explicit Vsgi(const std::vector<uint32_t>& affinity) : l3(256, -1) {
+  explicit Vsgi(const std::vector<uint32_t>& affinity) {
+    for (uint32_t a : affinity) max_aff3 = std::max(max_aff3, a >> 24);
+    l32.assign((max_aff3 + 1) * 256, -1);
     std::vector<int32_t> row_of(affinity.size());
     int32_t rows = 0;
     for (size_t v = 0; v < affinity.size(); v++) {
       const uint32_t a = affinity[v];
-      if (l3[a >> 24] < 0) {
-        l3[a >> 24] = l2.size() >> 8;
-        l2.resize(l2.size() + 256, -1);
-      }
-      const uint32_t i2 = (uint32_t(l3[a >> 24]) << 8) | ((a >> 16) & 0xff);
-      if (l2[i2] < 0) {
-        l2[i2] = l1.size() >> 8;
+      const uint32_t i2 = a >> 16;
+      if (l32[i2] < 0) {
+        l32[i2] = int16_t(l1.size() >> 8);
         l1.resize(l1.size() + 256, -1);
       }
-      const uint32_t i1 = (uint32_t(l2[i2]) << 8) | ((a >> 8) & 0xff);
+      const uint32_t i1 = (uint32_t(l32[i2]) << 8) | ((a >> 8) & 0xff);
       if (l1[i1] < 0) l1[i1] = rows++;
       row_of[v] = l1[i1];
     }
     slots.assign(size_t(rows) * 16, -1);
     for (size_t v = 0; v < affinity.size(); v++) slots[row_of[v] * 16 + (affinity[v] & 0xf)] = int32_t(v);
     words = (affinity.size() + 31) / 32;
+    if (l1.size() == 256 && !affinity.empty()) flat_key = int32_t(affinity[0] >> 16);
+    present.assign(rows, 0);
+    sub_word.assign(rows, -1);
+    sub_shift.assign(rows, 0);
+    group_start.assign(rows + 1, 0);
+    for (int32_t j = 0; j < rows; j++) {
+      group_start[j] = group_word.size();
+      int64_t offset = -1;
+      bool contiguous = true;
+      int64_t last_word = -1;
+      for (uint32_t b = 0; b < 16; b++) {
+        const int32_t v = slots[j * 16 + b];
+        if (v < 0) continue;
+        present[j] |= uint16_t(1u << b);
+        if (offset == -1) offset = int64_t(v) - b;
+        if (int64_t(v) - b != offset || offset < 0 || (offset & 31) + b > 31 || (offset >> 5) != (v >> 5)) contiguous = false;
+        const uint32_t word = uint32_t(v) >> 5;
+        if (int64_t(word) == last_word && group_word.size() > group_start[j]) {
+          group_mask.back() |= 1u << (v & 31);
+        } else {
+          group_word.push_back(word);
+          group_mask.push_back(1u << (v & 31));
+          last_word = word;
+        }
+      }
+      if (contiguous && offset >= 0) {
+        sub_word[j] = int32_t(offset >> 5);
+        sub_shift[j] = uint8_t(offset & 31);
+      }
+    }
+    group_start[rows] = group_word.size();
   }
 
   inline uint32_t dispatch(const Write& w, uint32_t sender, State& s) const {
@@ -141,14 +216,34 @@ struct Vsgi {
       s.deliver_all_but(sender, w);
       return words;
     }
-    const int32_t n3 = l3[w.aff3];
-    if (n3 < 0) return 0;
-    const int32_t n2 = l2[(uint32_t(n3) << 8) | w.aff2];
-    if (n2 < 0) return 0;
-    const int32_t row = l1[(uint32_t(n2) << 8) | w.aff1];
+    int32_t row;
+    if (int32_t((w.aff3 << 8) | w.aff2) == flat_key) {
+      row = l1[w.aff1];
+    } else {
+      if (w.aff3 > max_aff3) return 0;
+      const int32_t node = l32[(w.aff3 << 8) | w.aff2];
+      if (node < 0) return 0;
+      row = l1[(uint32_t(node) << 8) | w.aff1];
+    }
     if (row < 0) return 0;
-    const int32_t* base = slots.data() + row * 16;
     uint32_t tl = w.target_list;
+    if ((tl & (tl - 1)) == 0) {
+      if (tl == 0) return 0;
+      const int32_t v = slots[row * 16 + __builtin_ctz(tl)];
+      if (v >= 0) s.deliver(uint32_t(v), w);
+      return 1;
+    }
+    const uint32_t p = present[row];
+    if (sub_word[row] >= 0) {
+      const uint32_t m = tl & p;
+      if (m != 0) s.deliver_word(uint32_t(sub_word[row]), m << sub_shift[row], w);
+      return __builtin_popcount(tl);
+    }
+    if ((tl & p) == p) {
+      for (uint32_t g = group_start[row]; g < group_start[row + 1]; g++) s.deliver_word(group_word[g], group_mask[g], w);
+      return __builtin_popcount(tl);
+    }
+    const int32_t* base = slots.data() + row * 16;
     uint32_t visits = 0;
     while (tl != 0) {
       const int32_t v = base[__builtin_ctz(tl)];
