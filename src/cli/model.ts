@@ -11,6 +11,7 @@ import { measureModel, type MeasuredRow } from "../model/measure.ts";
 import { answerParagraph, DELIVERIES, type Delivery, MODEL_ENGINES, type ModelOutput, type ModelWorkload, runModel } from "../model/model.ts";
 import { type TraceMix, traceMix } from "../model/trace.ts";
 import { MAX_VCPUS } from "../topology/topology.ts";
+import { intidMixByName } from "../workload/profile.ts";
 import { getProfile } from "../workload/profiles.ts";
 import { action, parseCount, parseIntList, printJson } from "./util.ts";
 
@@ -58,7 +59,7 @@ export function modelWorkload(name: string): ModelWorkload {
 export interface ModelReport extends ModelOutput {
   readonly question: string;
   readonly answer: string;
-  readonly workloads: readonly { readonly name: string; readonly description: string; readonly source: string }[];
+  readonly workloads: readonly { readonly name: string; readonly description: string; readonly source: string; readonly ipiMix?: Record<string, number>; readonly unicastShare?: number }[];
   readonly traces: readonly { readonly trace: string; readonly vcpus: number; readonly writes: number; readonly stats: TraceMix["stats"] }[];
   readonly rows: readonly (ModelOutput["rows"][number] | MeasuredRow)[];
 }
@@ -95,7 +96,7 @@ export async function modelReport(f: ModelFlags): Promise<ModelReport> {
     rows,
     workloads: all.map((w) =>
       w.kind === "profile"
-        ? { name: w.name, description: w.profile.description, source: w.profile.source }
+        ? { name: w.name, description: w.profile.description, source: w.profile.source, ipiMix: intidMixByName(w.profile), unicastShare: w.profile.unicastShare }
         : { name: w.name, description: "every write from vCPU 0 to the last vCPU (the kvm-unit-tests ipi case of the MPIDR-index cover letter and the RFC)", source: "synthetic" },
     ),
     traces: traces.map((t) => ({ trace: t.trace, vcpus: t.vcpus, writes: t.writes, stats: t.stats })),

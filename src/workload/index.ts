@@ -6,7 +6,16 @@ import { getProfile } from "./profiles.ts";
 
 export { FIXTURE_SEGMENTS, type FixtureSegment, fixtureStats, mergeStats } from "./fixture-stats.ts";
 export { type HiLo, linuxSgi1rWrites } from "./linux-gicv3.ts";
-export { fitProfile, type GeneratedStream, generateLinuxStream, type LinuxIpiProfile, type MulticastSize, multicastTargets } from "./profile.ts";
+export {
+  fitProfile,
+  type GeneratedStream,
+  generateLinuxStream,
+  intidMixByName,
+  LINUX_ARM64_IPI_NAMES,
+  type LinuxIpiProfile,
+  type MulticastSize,
+  multicastTargets,
+} from "./profile.ts";
 export { getProfile, PROFILE_NAMES, PROFILES, type ProfileName } from "./profiles.ts";
 export { SeededRandom } from "./rng.ts";
 export { type Histogram, maxShareDifference, type MixStats, shares, streamStats, type WriteStream } from "./stats.ts";

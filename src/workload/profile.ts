@@ -12,6 +12,30 @@ import { linuxSgi1rWrites } from "./linux-gicv3.ts";
 import { SeededRandom } from "./rng.ts";
 import type { Histogram, MixStats, WriteStream } from "./stats.ts";
 
+/**
+ * Linux arm64 IPI numbers up to 6.6 (SGI INTID = IPI number) with the names the guest prints in
+ * /proc/interrupts and in the `ipi_raise` tracepoint (the fixture consoles list the same seven).
+ * 6.7 dropped wake-up and added backtrace (6) and kgdb roundup (7).
+ */
+export const LINUX_ARM64_IPI_NAMES: Readonly<Record<string, string>> = {
+  0: "Rescheduling interrupts",
+  1: "Function call interrupts",
+  2: "CPU stop interrupts",
+  3: "CPU stop (for crash dump) interrupts",
+  4: "Timer broadcast interrupts",
+  5: "IRQ work interrupts",
+  6: "CPU wake-up interrupts",
+};
+
+/** A profile's INTID mix as shares keyed by the Linux IPI name (`SGI <n>` when unnamed). */
+export function intidMixByName(profile: LinuxIpiProfile): Record<string, number> {
+  let total = 0;
+  for (const v of Object.values(profile.intids)) total += v;
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(profile.intids)) out[LINUX_ARM64_IPI_NAMES[k] ?? `SGI ${k}`] = total === 0 ? 0 : v / total;
+  return out;
+}
+
 /** One multicast size: `fraction` of the sender's n − 1 peers, drawn with relative `weight`. */
 export interface MulticastSize {
   readonly fraction: number;

@@ -13,6 +13,7 @@ import {
   fitProfile,
   generateLinuxStream,
   getProfile,
+  intidMixByName,
   linuxSgi1rWrites,
   linuxWorkload,
   maxShareDifference,
@@ -153,5 +154,14 @@ describe("bench workload family linux:<profile>", () => {
     assert.ok(b.register.every((r) => r === 0));
     assert.equal(w.unsupported?.(presetTopology("kvm:1")) !== undefined, true);
     assert.throws(() => resolveWorkload("linux:nope"), /unknown Linux workload profile/);
+  });
+});
+
+describe("IPI names", () => {
+  it("a profile's INTID mix reads as Linux's IPI names", () => {
+    const mix = intidMixByName(PROFILES.hackbench);
+    // hackbench_proc segment: 154 reschedule, 28904 function call writes.
+    assert.ok(Math.abs(mix["Function call interrupts"]! - 28904 / 29058) < 1e-12);
+    assert.ok(Math.abs(mix["Rescheduling interrupts"]! - 154 / 29058) < 1e-12);
   });
 });
