@@ -11,6 +11,7 @@ import { ENGINE_NAMES, type EngineName, prepareEngines } from "../engines/index.
 import { UsageError } from "../errors.ts";
 import { SgiState } from "../state/sgi-state.ts";
 import { MAX_VCPUS } from "../topology/topology.ts";
+import { loadTopology } from "../topology/index.ts";
 import { presetTopology } from "../topology/presets.ts";
 import type { Topology } from "../topology/topology.ts";
 import { evaluateGoals, type GoalResult } from "./goals.ts";
@@ -28,7 +29,7 @@ export interface BenchOptions {
   readonly vcpus?: readonly number[];
   /** Layout presets crossed with `vcpus` (default kvm, sparse). */
   readonly layouts?: readonly string[];
-  /** Explicit topology specs (`kvm:512`, `sparse:4096`); replaces `vcpus` × `layouts`. */
+  /** Explicit topologies (`kvm:512`, `sparse:4096`, or a topology JSON file); replaces `vcpus` × `layouts`. */
   readonly topologies?: readonly string[];
   /** Engines to time (default all). */
   readonly engines?: readonly EngineName[];
@@ -38,7 +39,7 @@ export interface BenchOptions {
   readonly quick?: boolean;
   /** Timed rounds per cell (default 9; quick 7). */
   readonly rounds?: number;
-  /** Writes per batch (default 4096; quick 2048). */
+  /** Writes per batch (default 2048). */
   readonly writes?: number;
   /**
    * Target duration of one timed pass in ms (default 4; quick 1). Short passes are less often
@@ -204,7 +205,7 @@ function settle(o: BenchOptions): Settings {
   const layouts = o.layouts ?? DEFAULT_LAYOUTS;
   const specs = o.topologies ?? layouts.flatMap((l) => vcpus.map((n) => `${l}:${String(n)}`));
   if (specs.length === 0) throw new UsageError("no topology to benchmark");
-  const topologies = specs.map((s) => presetTopology(s));
+  const topologies = specs.map((s) => loadTopology(s));
   const engines = [...(o.engines ?? ENGINE_NAMES)];
   if (engines.length === 0) throw new UsageError("no engine to benchmark");
   const workloads = (o.workloads ?? BUILTIN_WORKLOADS.map((w) => w.name)).map((n) => resolveWorkload(n));
@@ -212,7 +213,7 @@ function settle(o: BenchOptions): Settings {
   return {
     quick,
     rounds: checkPositive(o.rounds ?? (quick ? 7 : 9), "--rounds", 1000),
-    writes: checkPositive(o.writes ?? (quick ? 2048 : 4096), "--writes", 1 << 22),
+    writes: checkPositive(o.writes ?? 2048, "--writes", 1 << 22),
     passMs: o.passMs ?? (quick ? 1 : 4),
     seed: o.seed ?? 1,
     topologies,
