@@ -3,6 +3,7 @@
  * ICC_SGI*R_EL1 write reaches). Engines mark nothing themselves: they hand each target to a
  * `DeliverySink`, and they never allocate per write.
  */
+import { formatAffinity } from "../arch/mpidr.ts";
 import type { SgiWrite } from "../arch/sgi-register.ts";
 import type { DeliverySink } from "../state/sgi-state.ts";
 import type { Topology } from "../topology/topology.ts";
@@ -34,6 +35,29 @@ export interface Engine {
 /** Packed cluster of a write: Aff3:Aff2:Aff1 (24 bits). */
 export function writeCluster(w: SgiWrite): number {
   return (w.aff3 << 16) | (w.aff2 << 8) | w.aff1;
+}
+
+/**
+ * IRM = 1 as the scanning engines do it: every vCPU record visited in id order, all but the
+ * sender delivered one by one. Returns the visits (n).
+ */
+export function scanAllBut(count: number, sender: number, w: SgiWrite, sink: DeliverySink): number {
+  for (let v = 0; v < count; v++) if (v !== sender) sink.deliver(v, w);
+  return count;
+}
+
+/**
+ * Support verdict of an engine whose id arithmetic assumes vCPU i has affinity `expected(i)`:
+ * unsupported, naming the first vCPU that differs, when the layout is anything else.
+ */
+export function requireLayout(topology: Topology, expected: (id: number) => number, why: string): Support {
+  for (let v = 0; v < topology.count; v++) {
+    const a = topology.affinity[v]!;
+    if (a !== expected(v)) {
+      return { supported: false, reason: `${why}: vCPU ${String(v)} has affinity ${formatAffinity(a)}, not ${formatAffinity(expected(v))}` };
+    }
+  }
+  return { supported: true };
 }
 
 /** The layout is supported only without RSS: the algorithm ignores ICC_SGI1R_EL1.RS. */

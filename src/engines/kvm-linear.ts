@@ -7,7 +7,7 @@
 import type { SgiWrite } from "../arch/sgi-register.ts";
 import type { DeliverySink } from "../state/sgi-state.ts";
 import type { Topology } from "../topology/topology.ts";
-import { type Engine, requireNoRss, type Support, writeCluster } from "./engine.ts";
+import { type Engine, requireNoRss, scanAllBut, type Support, writeCluster } from "./engine.ts";
 
 export class KvmLinearEngine implements Engine {
   readonly name = "kvm-linear" as const;
@@ -22,10 +22,7 @@ export class KvmLinearEngine implements Engine {
   dispatch(w: SgiWrite, sender: number, sink: DeliverySink): number {
     const affinity = this.#affinity;
     const n = affinity.length;
-    if (w.irm === 1) {
-      for (let v = 0; v < n; v++) if (v !== sender) sink.deliver(v, w);
-      return n;
-    }
+    if (w.irm === 1) return scanAllBut(n, sender, w, sink);
     const cluster = writeCluster(w);
     let remaining = w.targetList;
     let v = 0;

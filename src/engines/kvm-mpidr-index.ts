@@ -10,7 +10,7 @@ import type { SgiWrite } from "../arch/sgi-register.ts";
 import type { DeliverySink } from "../state/sgi-state.ts";
 import { popcount32 } from "../state/sgi-state.ts";
 import type { Topology } from "../topology/topology.ts";
-import { type Engine, requireNoRss, type Support } from "./engine.ts";
+import { type Engine, requireNoRss, scanAllBut, type Support } from "./engine.ts";
 
 /** KVM allocates the index table only if it fits one page. */
 const PAGE_BYTES = 4096;
@@ -77,10 +77,7 @@ export class KvmMpidrIndexEngine implements Engine {
   dispatch(w: SgiWrite, sender: number, sink: DeliverySink): number {
     const affinity = this.#affinity;
     const n = affinity.length;
-    if (w.irm === 1) {
-      for (let v = 0; v < n; v++) if (v !== sender) sink.deliver(v, w);
-      return n;
-    }
+    if (w.irm === 1) return scanAllBut(n, sender, w, sink);
     const clusterBits = ((w.aff3 << 24) | (w.aff2 << 16) | (w.aff1 << 8)) >>> 0;
     const table = this.#table;
     const mask = this.#mask;

@@ -6,11 +6,10 @@
  * vCPU has KVM's default MPIDR for its id — the reviewer's objection: userspace may set any MPIDR.
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import { formatAffinity } from "../arch/mpidr.ts";
 import type { DeliverySink } from "../state/sgi-state.ts";
 import { kvmDefaultAffinity } from "../topology/presets.ts";
 import type { Topology } from "../topology/topology.ts";
-import { type Engine, requireNoRss, type Support } from "./engine.ts";
+import { type Engine, requireLayout, requireNoRss, scanAllBut, type Support } from "./engine.ts";
 
 export class RfcAffskipEngine implements Engine {
   readonly name = "rfc-affskip" as const;
@@ -31,24 +30,16 @@ export class RfcAffskipEngine implements Engine {
     if (this.#unchecked) return { supported: true, note: "unchecked: the layout was not validated" };
     const rss = requireNoRss(topology, "The RFC");
     if (rss !== undefined) return rss;
-    for (let v = 0; v < topology.count; v++) {
-      const a = topology.affinity[v]!;
-      if (a !== kvmDefaultAffinity(v)) {
-        return {
-          supported: false,
-          reason: `the RFC assumes vCPU id = (Aff3.Aff2.Aff1 << 4) + Aff0 (KVM's default MPIDR), but vCPU ${String(v)} has affinity ${formatAffinity(a)}, not ${formatAffinity(kvmDefaultAffinity(v))}: it would mis-deliver`,
-        };
-      }
-    }
-    return { supported: true };
+    return requireLayout(
+      topology,
+      kvmDefaultAffinity,
+      "the RFC assumes vCPU id = (Aff3.Aff2.Aff1 << 4) + Aff0 (KVM's default MPIDR) and would mis-deliver here",
+    );
   }
 
   dispatch(w: SgiWrite, sender: number, sink: DeliverySink): number {
     const n = this.#count;
-    if (w.irm === 1) {
-      for (let v = 0; v < n; v++) if (v !== sender) sink.deliver(v, w);
-      return n;
-    }
+    if (w.irm === 1) return scanAllBut(n, sender, w, sink);
     const tl = w.targetList;
     if (tl === 0) return 0;
     const base = ((w.aff3 << 16) | (w.aff2 << 8) | w.aff1) * 16;

@@ -6,10 +6,9 @@
  * Layouts other than Xen's own are refused rather than mis-delivered.
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import { formatAffinity } from "../arch/mpidr.ts";
 import type { DeliverySink } from "../state/sgi-state.ts";
 import type { Topology } from "../topology/topology.ts";
-import { type Engine, requireNoRss, type Support } from "./engine.ts";
+import { type Engine, requireLayout, requireNoRss, scanAllBut, type Support } from "./engine.ts";
 
 /** Xen's vcpuid_to_vaffinity for ids below 4096 (Aff2 = Aff3 = 0). */
 export function xenAffinity(id: number): number {
@@ -25,24 +24,12 @@ export class XenEngine implements Engine {
     this.#count = topology.count;
     const rss = requireNoRss(topology, "Xen");
     if (rss !== undefined) return rss;
-    for (let v = 0; v < topology.count; v++) {
-      const a = topology.affinity[v]!;
-      if (a !== xenAffinity(v)) {
-        return {
-          supported: false,
-          reason: `Xen fixes vCPU i's affinity to 0.0.(i >> 4).(i & 15) and cannot express this layout: vCPU ${String(v)} has ${formatAffinity(a)}, not ${formatAffinity(xenAffinity(v))}`,
-        };
-      }
-    }
-    return { supported: true };
+    return requireLayout(topology, xenAffinity, "Xen fixes vCPU i's affinity to 0.0.(i >> 4).(i & 15) and cannot express this layout");
   }
 
   dispatch(w: SgiWrite, sender: number, sink: DeliverySink): number {
     const n = this.#count;
-    if (w.irm === 1) {
-      for (let v = 0; v < n; v++) if (v !== sender) sink.deliver(v, w);
-      return n;
-    }
+    if (w.irm === 1) return scanAllBut(n, sender, w, sink);
     const base = w.aff1 << 4;
     let visits = 0;
     let tl = w.targetList;
