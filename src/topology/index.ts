@@ -24,5 +24,12 @@ export function loadTopology(spec: string): Topology {
   if (size > MAX_TOPOLOGY_JSON_BYTES) {
     throw new TopologyError(`${spec}: topology file is ${String(size)} bytes, over the ${String(MAX_TOPOLOGY_JSON_BYTES)}-byte limit`, spec);
   }
-  return parseTopologyJson(readFileSync(spec, "utf8"), spec);
+  let text: string;
+  try {
+    text = readFileSync(spec, "utf8");
+  } catch (e) {
+    // e.g. a directory (EISDIR) or a file that vanished since the stat.
+    throw new TopologyError(`topology "${spec}" cannot be read: ${e instanceof Error ? e.message : String(e)}`, spec);
+  }
+  return parseTopologyJson(text, spec);
 }

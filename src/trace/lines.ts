@@ -25,6 +25,9 @@ export async function isGzipFile(path: string): Promise<boolean> {
     const buf = Buffer.alloc(2);
     const { bytesRead } = await fh.read(buf, 0, 2, 0);
     return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+  } catch (e) {
+    // A directory opens but cannot be read (EISDIR): still a bad path, not a crash.
+    throw new TraceParseError(`cannot read trace: ${e instanceof Error ? e.message : String(e)}`, path, 0, "");
   } finally {
     await fh.close();
   }

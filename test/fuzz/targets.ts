@@ -351,9 +351,9 @@ export const traceGzipTarget: FuzzTarget<[number, number, (readonly [number, num
 
 let cliDir: string | undefined;
 /** Small real files the CLI cases may name: a QEMU trace, a JSONL trace, a topology, a non-trace. */
-function cliFiles(): { qemu: string; jsonl: string; topo: string; junk: string; out: string } {
+function cliFiles(): { qemu: string; jsonl: string; topo: string; junk: string; out: string; dir: string } {
   cliDir ??= mkdtempSync(join(tmpdir(), "vsgi-fuzz-cli-"));
-  const f = { qemu: join(cliDir, "t.log"), jsonl: join(cliDir, "t.jsonl"), topo: join(cliDir, "topo.json"), junk: join(cliDir, "junk.txt"), out: join(cliDir, "out.jsonl") };
+  const f = { qemu: join(cliDir, "t.log"), jsonl: join(cliDir, "t.jsonl"), topo: join(cliDir, "topo.json"), junk: join(cliDir, "junk.txt"), out: join(cliDir, "out.jsonl"), dir: cliDir };
   const lines = seedLines();
   writeFileSync(f.qemu, lines.qemu.slice(0, 200).join("\n"));
   writeFileSync(f.jsonl, lines.jsonl.slice(0, 30).join("\n"));
@@ -364,7 +364,7 @@ function cliFiles(): { qemu: string; jsonl: string; topo: string; junk: string; 
 let files: ReturnType<typeof cliFiles> | undefined;
 
 const argWord = fc.oneof(
-  fc.constantFrom("replay", "export", "--engines", "all", "vsgi,xen", "nope,vsgi", "--format", "qemu", "ftrace", "jsonl", "auto", "bogus", "--out", "-", "@qemu", "@jsonl", "@topo", "@junk", "@out"),
+  fc.constantFrom("replay", "export", "--engines", "all", "vsgi,xen", "nope,vsgi", "--format", "qemu", "ftrace", "jsonl", "auto", "bogus", "--out", "-", "@qemu", "@jsonl", "@topo", "@junk", "@out", "@dir", "."),
   fc.constantFrom("decode", "route", "--reg", "sgi1r", "sgi0r", "asgi1r", "gicd-sgir", "GICD-SGIR", "--lenient", "--json", "--topology", "--sender", "--help", "-h", "--version", "--", "-x", "--reg=", "--sender=3"),
   fc.constantFrom("kvm:4", "qemu:8", "sparse:16", "kvm:0", "kvm:4097", "kvm:-1", "qemu:x", "foo:3", "/nonexistent/t.json", "", " "),
   valueText,
