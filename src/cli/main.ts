@@ -7,6 +7,7 @@ import { registerStress } from "./stress.ts";
 import { registerLab } from "./lab.ts";
 import { registerReplay } from "./replay.ts";
 import { registerExport } from "./export.ts";
+import { registerCapture } from "./capture.ts";
 import { registerModel } from "./model.ts";
 
 /** Builds the program (exported for tests that want to parse without spawning). */
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerLab(program);
   registerReplay(program);
   registerExport(program);
+  registerCapture(program);
   registerModel(program);
   return program;
 }

@@ -4,8 +4,8 @@
  *
  *   `<task>-<pid> [<cpu>] <flags> <sec>.<usec>: ipi_raise: target_mask=00000000,0000000a (Function call interrupts)`
  *
- * Also read: the condensed dump vsgi's capture guest prints on its console,
- * `@@K <workload> <cpu> <sec>.<usec> <mask> <reason>`.
+ * Also read: raw lines copied to a console behind `@@F ` (vsgi capture --ipi-raise), and the
+ * condensed dump `@@K <workload> <cpu> <sec>.<usec> <mask> <reason>` of ../shared/fixtures.
  *
  * Each IPI becomes the ICC_SGI1R_EL1 writes a Linux GICv3 guest makes for it (one per run of
  * consecutive CPUs in one cluster, src/workload/linux-gicv3.ts), all sharing one `group`.
@@ -104,6 +104,8 @@ export class FtraceParser implements TraceParser {
     let t: number;
     let mask: string;
     let reason: string;
+    // The capture guest prefixes raw trace lines it copies to its console with `@@F `.
+    if (text.startsWith("@@F ")) text = text.slice(4);
     if (text.includes("ipi_raise:")) {
       m = RAW.exec(text);
       if (m === null) throw new TraceParseError("malformed ipi_raise line", this.#name, line, text);

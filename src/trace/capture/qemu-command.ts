@@ -1,0 +1,72 @@
+/**
+ * The QEMU command line of a capture: TCG with one host thread per vCPU, the `virt` board with a
+ * GICv3 (so the guest writes ICC_SGI1R_EL1 and QEMU's cpuif logs each write and delivery), the
+ * guest kernel and initramfs given directly, no reboot (the guest's poweroff ends QEMU).
+ */
+
+/** QEMU trace events a capture enables: writes, deliveries, and console bytes (workload markers). */
+export const CAPTURE_TRACE_EVENTS = ["gicv3_icc_generate_sgi", "gicv3_redist_send_sgi", "pl011_write"] as const;
+
+/** What {@link qemuCaptureArgs} needs. */
+export interface QemuCaptureSpec {
+  readonly vcpus: number;
+  readonly memoryMiB: number;
+  readonly kernel: string;
+  readonly initrd: string;
+  /** Guest workloads, run in order by the initramfs's /init. */
+  readonly workloads: readonly string[];
+  /** Seconds per workload. */
+  readonly seconds: number;
+  /** Dump the guest's own ipi_raise tracepoint to the console at the end. */
+  readonly ipiRaise: boolean;
+  /** QEMU's trace log file (-D). */
+  readonly logFile: string;
+  /** The guest console file (the PL011 UART). */
+  readonly consoleFile: string;
+}
+
+/** Workloads the capture guest's /init knows (scripts/capture/init.sh). */
+export const CAPTURE_WORKLOADS = ["idle", "hackbench", "hackbench-threads", "membarrier", "futex", "pipe", "yield", "mprotect", "hotplug"] as const;
+
+/** The kernel command line: quiet console on the PL011, and the /init parameters. */
+export function guestCommandLine(spec: Pick<QemuCaptureSpec, "workloads" | "seconds" | "ipiRaise">): string {
+  return `console=ttyAMA0 quiet loglevel=3 panic=-1 wl=${spec.workloads.join(",")} t=${String(spec.seconds)} ipi=${spec.ipiRaise ? "1" : "0"}`;
+}
+
+/** The arguments of `qemu-system-aarch64` for a capture (no shell quoting needed: an argv). */
+export function qemuCaptureArgs(spec: QemuCaptureSpec): string[] {
+  return [
+    "-M",
+    "virt,gic-version=3",
+    "-cpu",
+    "cortex-a57",
+    "-accel",
+    "tcg,thread=multi",
+    "-smp",
+    String(spec.vcpus),
+    "-m",
+    String(spec.memoryMiB),
+    "-display",
+    "none",
+    "-monitor",
+    "none",
+    "-serial",
+    `file:${spec.consoleFile}`,
+    // No network: the default NIC's option ROM is not installed with qemu-system-arm alone.
+    "-nic",
+    "none",
+    "-no-reboot",
+    "-kernel",
+    spec.kernel,
+    "-initrd",
+    spec.initrd,
+    "-append",
+    guestCommandLine(spec),
+    // The log backend prints the `<tid>@<sec>.<usec>:` prefix only with timestamps on.
+    "-msg",
+    "timestamp=on",
+    "-D",
+    spec.logFile,
+    ...CAPTURE_TRACE_EVENTS.flatMap((e) => ["-trace", e]),
+  ];
+}
