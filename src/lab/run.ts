@@ -112,14 +112,21 @@ async function runTracesPart(paths: readonly string[], onProgress: (p: LabProgre
   return { replays };
 }
 
-async function runModelPart(tracePaths: readonly string[], traces: LabResults["traces"]): Promise<ModelOutput | Missing> {
+async function runModelPart(tracePaths: readonly string[], traces: LabResults["traces"], notes: string[]): Promise<ModelOutput | Missing> {
   // Fit the model's real-trace mixes only to traces that replayed cleanly.
   const ok = isMissing(traces) ? [] : traces.replays.filter((r) => !("error" in r)).map((r) => r.trace);
   const paths = tracePaths.filter((p) => ok.includes(basename(p)));
   try {
     return await modelReport({ trace: paths });
   } catch (e) {
-    return { missing: `the cost model failed: ${message(e)}` };
+    if (paths.length === 0) return { missing: `the cost model failed: ${message(e)}` };
+    // A trace the model cannot fit a profile to should not cost the whole section.
+    notes.push(`cost model: the real-trace mixes were left out (${message(e)})`);
+    try {
+      return await modelReport({});
+    } catch (e2) {
+      return { missing: `the cost model failed: ${message(e2)}` };
+    }
   }
 }
 
@@ -135,7 +142,8 @@ export async function runLab(options: LabOptions, onProgress: (p: LabProgress) =
   const bench = await runBenchPart(options, onProgress);
   const traces = await runTracesPart(tracePaths, onProgress);
   onProgress({ phase: "model", done: 0, total: 1, label: "cost model" });
-  const model = await runModelPart(tracePaths, traces);
+  const notes: string[] = [];
+  const model = await runModelPart(tracePaths, traces, notes);
   onProgress({ phase: "report", done: 0, total: 1, label: "report" });
   let explorer: ExplorerScript;
   try {
@@ -154,6 +162,7 @@ export async function runLab(options: LabOptions, onProgress: (p: LabProgress) =
     bench,
     traces,
     model,
+    notes,
   };
   mkdirSync(options.out, { recursive: true });
   const jsonPath = join(options.out, "results.json");

@@ -506,6 +506,7 @@ function renderPage(results: LabResults, explorer: ExplorerScript): string {
 <p class="machine">${esc(machineText(m))}${loadText(results)} · ${esc(m.date)} · ${results.options.quick ? "quick run" : "full run"} · lab took ${fmt(results.durationMs / 1000)} s · vsgi ${esc(results.tool.version)}</p>
 <nav><a href="#headline">headline</a> <a href="#visits">visits</a> <a href="#time">time</a> <a href="#ratios">ratios</a> <a href="#native">native</a> <a href="#traces">traces</a> <a href="#model">cost model</a> <a href="#explorer">explorer</a> <a href="#method">method</a></nav>
 ${missing.length > 0 ? `<div class="missing"><strong>Missing from this run</strong><ul>${missing.map((s) => `<li>${esc(s)}</li>`).join("")}</ul></div>` : ""}
+${(results.notes ?? []).length > 0 ? `<div class="missing notes"><strong>Notes on this run</strong><ul>${(results.notes ?? []).map((s) => `<li>${esc(s)}</li>`).join("")}</ul></div>` : ""}
 </header><main>
 ${bench}
 ${tracesSection(results)}

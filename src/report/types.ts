@@ -61,4 +61,6 @@ export interface LabResults {
   readonly bench: BenchOutput | Missing;
   readonly traces: { readonly replays: readonly (TraceReplay | TraceFailure)[] } | Missing;
   readonly model: ModelOutput | Missing;
+  /** Things a reader should know about this run (a part that ran partly, …). */
+  readonly notes?: readonly string[];
 }

@@ -1,6 +1,6 @@
 /** `vsgi lab` orchestration: what it writes when parts are absent, and its CLI errors. */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -28,6 +28,20 @@ describe("vsgi lab", () => {
     assert.match(summary, /benchmark: missing — skipped by the test/);
     assert.match(summary, /total time: /);
     assert.ok(summary.split("\n").length <= 30, "fits one screen");
+  });
+
+  it("reports a trace that cannot be replayed in red, and keeps going", async () => {
+    const out = mkdtempSync(join(tmpdir(), "vsgi-lab-"));
+    const bad = join(out, "not-a-trace.log");
+    writeFileSync(bad, "hello\nthis is not a trace\n");
+    const outcome = await runLab({ out, quick: true, skipBench: "skipped by the test", noBundledTraces: true, traces: [bad] });
+    const traces = outcome.results.traces;
+    assert.ok(!isMissing(traces));
+    const [only] = traces.replays;
+    assert.ok(only !== undefined && "error" in only, "recorded as a failure");
+    assert.equal(only.trace, "not-a-trace.log");
+    assert.match(readFileSync(outcome.htmlPath, "utf8"), /<p class="bad">not-a-trace\.log could not be replayed: /);
+    assert.match(labSummary(outcome), /not-a-trace\.log: FAILED — /);
   });
 
   it("finds the bundled traces once each", () => {
