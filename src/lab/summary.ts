@@ -11,7 +11,7 @@ const ENGINE_ORDER = ["vsgi", "kvm-linear", "rfc-affskip", "kvm-mpidr-index", "q
 const SHORT: Readonly<Record<string, string>> = {
   "unicast-random": "uni-rand",
   "unicast-last-cluster": "uni-last",
-  "multicast-cluster": "mc-cluster",
+  "multicast-cluster": "mc-clust",
   "multicast-linux": "mc-linux",
   "broadcast-irm": "bcast-irm",
   mix: "mix",
@@ -26,8 +26,8 @@ function benchLines(results: LabResults): string[] {
   const here = rows.filter((r) => r.vcpus === at);
   const engines = ENGINE_ORDER.filter((e) => here.some((r) => r.engine === e));
   const workloads = [...new Set(here.map((r) => r.workload))];
-  const col = 11;
-  const out = [`Median ns per write at ${String(at)} vCPUs (n/a: layout unsupported; report has visits and spread):`];
+  const col = 10;
+  const out = [`Median ns per write at ${String(at)} vCPUs (n/a: layout unsupported):`];
   for (const layout of [...new Set(here.map((r) => r.layout))]) {
     out.push(`  ${`${layout} layout`.padEnd(16)}${workloads.map((w) => (SHORT[w] ?? w.slice(0, col - 1)).padStart(col)).join("")}`);
     for (const e of engines) {
@@ -50,12 +50,12 @@ function traceLines(results: LabResults): string[] {
       continue;
     }
     const t = r as TraceReplay;
-    const bad = Object.entries(t.engines).flatMap(([e, x]) => ("mismatches" in x && typeof x.mismatches === "number" && x.mismatches > 0 ? [`${e} ${String(x.mismatches)}`] : []));
-    const oracle = t.oracle.checked > 0 ? `, vs QEMU ${String(t.oracle.mismatches)} mismatches of ${fmt(t.oracle.checked)}` : "";
+    const bad = Object.entries(t.engines).flatMap(([e, x]) => ("mismatches" in x && x.mismatches > 0 ? [`${e} ${String(x.mismatches)}`] : []));
+    if (t.oracle.mismatches > 0) bad.unshift(`QEMU ${String(t.oracle.mismatches)}`);
+    const checked = t.oracle.checked > 0 ? "QEMU, engines" : "engines; no QEMU deliveries";
     out.push(
       `  ${t.trace}`,
-      `    ${fmt(t.writes)} writes, ${fmt(t.stats.unicastShare * 100)}% unicast, ${fmt(mean(t.stats.targetsPerWrite))} targets/write${oracle}`,
-      `    engines vs reference: ${bad.length === 0 ? "no mismatch" : `MISMATCHES ${bad.join(", ")}`}`,
+      `    ${fmt(t.writes)} writes, ${fmt(t.stats.unicastShare * 100)}% unicast, ${fmt(mean(t.stats.targetsPerWrite))} targets/write; ${bad.length === 0 ? `no mismatch (${checked})` : `MISMATCHES ${bad.join(", ")}`}`,
     );
   }
   return out;
@@ -69,8 +69,8 @@ function modelLines(results: LabResults): string[] {
     return row?.lookupShare === null || row === undefined ? "n/a" : `${fmt(row.lookupShare * 100)}%`;
   };
   return [
-    `Cost model (${model.machine.name}, write to the last vCPU, list-register delivery), lookup share of a`,
-    `  whole vSGI at ${String(HEADLINE_VCPUS)} vCPUs: kvm-linear ${share("kvm-linear")}, kvm-mpidr-index ${share("kvm-mpidr-index")}, vsgi ${share("vsgi")}`,
+    `Cost model (${model.machine.name}, write to the last vCPU, list registers):`,
+    `  lookup share of a vSGI at ${String(HEADLINE_VCPUS)}: kvm-linear ${share("kvm-linear")}, kvm-mpidr-index ${share("kvm-mpidr-index")}, vsgi ${share("vsgi")}`,
   ];
 }
 
