@@ -3,8 +3,10 @@ import type { Command } from "commander";
 import { UsageError } from "../errors.ts";
 import { capture } from "../trace/capture/run.ts";
 import { CAPTURE_WORKLOADS } from "../trace/capture/qemu-command.ts";
+import { presetTopology } from "../topology/index.ts";
+import { compareIntent } from "../trace/intent.ts";
 import { hasMismatch, replayTrace } from "../trace/replay.ts";
-import { formatReplay } from "./replay.ts";
+import { formatIntent, formatReplay } from "./replay.ts";
 import { action, parseNonNegativeInt, printJson } from "./util.ts";
 
 export function registerCapture(program: Command): void {
@@ -48,10 +50,11 @@ export function registerCapture(program: Command): void {
             log,
           });
           const report = await replayTrace(result.out, { topology: `qemu:${String(vcpus)}` });
-          if (opts.json === true) printJson({ capture: result, replay: report });
+          const intent = opts.ipiRaise === true ? await compareIntent(result.out, result.console, presetTopology(`qemu:${String(vcpus)}`)) : undefined;
+          if (opts.json === true) printJson({ capture: result, replay: report, ...(intent !== undefined ? { intent } : {}) });
           else {
             log(`captured in ${result.seconds.toFixed(0)} s: ${result.out} and ${result.console} (${result.qemuVersion}; kernel ${result.kernel})`);
-            process.stdout.write(`${formatReplay(report)}\n`);
+            process.stdout.write(`${formatReplay(report)}\n${intent !== undefined ? `${formatIntent(intent)}\n` : ""}`);
           }
           if (hasMismatch(report)) {
             process.stderr.write("error: the captured trace has mismatches\n");

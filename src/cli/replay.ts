@@ -2,6 +2,8 @@
 import type { Command } from "commander";
 import { parseEngineList } from "../engines/index.ts";
 import { UsageError } from "../errors.ts";
+import { loadTopology, presetTopology } from "../topology/index.ts";
+import { compareIntent, type IntentReport } from "../trace/intent.ts";
 import { parseFormatOption } from "../trace/read.ts";
 import { hasMismatch, type ReplayReport, replayTrace } from "../trace/replay.ts";
 import { action, printJson } from "./util.ts";
@@ -36,6 +38,11 @@ export function formatReplay(r: ReplayReport): string {
   return lines.join("\n");
 }
 
+/** One line comparing guest intent (ipi_raise) with QEMU's writes. */
+export function formatIntent(i: IntentReport): string {
+  return `  intent (${i.console}): ${String(i.intentWrites)} writes from the guest's ipi_raise, ${String(i.qemuWrites)} logged by QEMU in the same window, ${String(i.matched)} on both (only QEMU ${String(i.onlyInQemu)}, only guest ${String(i.onlyInIntent)})`;
+}
+
 export function registerReplay(program: Command): void {
   program
     .command("replay")
@@ -45,10 +52,12 @@ export function registerReplay(program: Command): void {
     .option("--engines <list>", "comma-separated engines or all", "all")
     .option("--format <format>", "auto, qemu, ftrace or jsonl", "auto")
     .option("--lenient", "skip and count malformed lines instead of failing")
+    .option("--intent <console>", "also compare a capture's QEMU log with the guest's own ipi_raise dump (@@F lines) in this console file; one trace only")
     .option("--json", "print JSON (one object per trace; an array for several traces)")
     .action(
-      action(async (traces: string[], opts: { topology?: string; engines: string; format: string; lenient?: boolean; json?: boolean }) => {
+      action(async (traces: string[], opts: { topology?: string; engines: string; format: string; lenient?: boolean; intent?: string; json?: boolean }) => {
         if (traces.length === 0) throw new UsageError("no trace given");
+        if (opts.intent !== undefined && traces.length !== 1) throw new UsageError("--intent compares one QEMU log with one console: give exactly one trace");
         const engines = parseEngineList(opts.engines);
         const format = parseFormatOption(opts.format);
         const reports: ReplayReport[] = [];
@@ -57,7 +66,13 @@ export function registerReplay(program: Command): void {
           reports.push(r);
           if (opts.json !== true) process.stdout.write(`${formatReplay(r)}\n`);
         }
-        if (opts.json === true) printJson(reports.length === 1 ? reports[0] : reports);
+        let intent: IntentReport | undefined;
+        if (opts.intent !== undefined) {
+          const r0 = reports[0]!;
+          intent = await compareIntent(r0.trace, opts.intent, opts.topology !== undefined ? loadTopology(opts.topology) : presetTopology(r0.topology.startsWith("qemu:") ? r0.topology : `qemu:${String(r0.vcpus)}`));
+          if (opts.json !== true) process.stdout.write(`${formatIntent(intent)}\n`);
+        }
+        if (opts.json === true) printJson(reports.length === 1 ? (intent !== undefined ? { ...reports[0], intent } : reports[0]) : reports);
         if (reports.some(hasMismatch)) {
           process.stderr.write("error: mismatches found (see above)\n");
           process.exitCode = 1;

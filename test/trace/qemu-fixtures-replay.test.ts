@@ -46,7 +46,7 @@ const DOCUMENTED: Record<string, { writes: number; deliveries: number }> = {
 };
 
 function ownTraces(): string[] {
-  if (!existsSync(OWN_FIXTURES)) return [];
+  if (!existsSync(OWN_FIXTURES)) throw new Error(`fixture folder missing: ${OWN_FIXTURES}`);
   return readdirSync(OWN_FIXTURES)
     .filter((f) => f.endsWith(".log.gz"))
     .sort();
@@ -54,6 +54,10 @@ function ownTraces(): string[] {
 
 describe("replay of real QEMU traces", () => {
   const cases = [...SHARED.map((n) => fixture(SHARED_FIXTURES, n)), ...ownTraces().map((n) => fixture(OWN_FIXTURES, n))];
+
+  it("has the repository's own captures (4 and 8 vCPUs)", () => {
+    assert.deepEqual(ownTraces(), ["qemu-virt-4vcpu-linux6.1-vsgi-capture.log.gz", "qemu-virt-8vcpu-linux6.1-vsgi-capture.log.gz"]);
+  });
 
   for (const path of cases) {
     const name = path.split("/").pop()!;
