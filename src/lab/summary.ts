@@ -69,8 +69,8 @@ function modelLines(results: LabResults): string[] {
     return row?.lookupShare === null || row === undefined ? "n/a" : `${fmt(row.lookupShare * 100)}%`;
   };
   return [
-    `Cost model (${model.machine.name}, write to the last vCPU, list registers):`,
-    `  lookup share of a vSGI at ${String(HEADLINE_VCPUS)}: kvm-linear ${share("kvm-linear")}, kvm-mpidr-index ${share("kvm-mpidr-index")}, vsgi ${share("vsgi")}`,
+    `Cost model: lookup share of a whole vSGI at ${String(HEADLINE_VCPUS)} vCPUs (last-vCPU write)`,
+    `  kvm-linear ${share("kvm-linear")}, kvm-mpidr-index ${share("kvm-mpidr-index")}, vsgi ${share("vsgi")} (${model.machine.name}, list registers)`,
   ];
 }
 
