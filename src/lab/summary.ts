@@ -69,8 +69,8 @@ function modelLines(results: LabResults): string[] {
     return row?.lookupShare === null || row === undefined ? "n/a" : `${fmt(row.lookupShare * 100)}%`;
   };
   return [
-    `Cost model: lookup share of a whole vSGI at ${String(HEADLINE_VCPUS)} vCPUs (last-vCPU write)`,
-    `  kvm-linear ${share("kvm-linear")}, kvm-mpidr-index ${share("kvm-mpidr-index")}, vsgi ${share("vsgi")} (${model.machine.name}, list registers)`,
+    `Cost model (${model.machine.name}): lookup share of a vSGI, last-vCPU write, ${String(HEADLINE_VCPUS)} vCPUs:`,
+    `  kvm-linear ${share("kvm-linear")}, kvm-mpidr-index ${share("kvm-mpidr-index")}, vsgi ${share("vsgi")} (list-register delivery)`,
   ];
 }
 
