@@ -36,6 +36,7 @@ function progressReporter(): { update: (p: LabProgress) => void; stop: () => voi
   };
 }
 
+/** Registers `vsgi lab` on the program. */
 export function registerLab(program: Command): void {
   program
     .command("lab")
