@@ -16,7 +16,7 @@ export function formatReport(r: BenchReport): string {
   const m = r.machine;
   out.push(
     `vsgi bench — node ${m.node}, ${String(m.cpus)} × ${m.cpuModel}, load ${m.loadavg.join(" ")}, ${m.date}`,
-    `${String(r.settings.rounds)} interleaved rounds per cell, ${String(r.settings.writes)} writes per batch, ~${String(r.settings.passMs)} ms per pass, seed ${String(r.settings.seed)}; ns/write = median (spread = (max − min) / median)`,
+    `${String(r.settings.rounds)} interleaved rounds per cell, ${String(r.settings.writes)} writes per batch, ~${String(r.settings.passMs)} ms per pass, seed ${String(r.settings.seed)}; ns/write = median of the process's CPU time per pass (spread = (max − min) / median)`,
     "vsLinear = kvm-linear ns / engine ns; vsMpidr = kvm-mpidr-index ns / engine ns; vsFloor = engine ns / floor ns (floor: decode + one raw pending bit per target)",
     "",
   );

@@ -193,16 +193,27 @@ export interface Subject {
 export interface CellTiming {
   /** Visits summed over one pass of the batch (deterministic). */
   readonly visits: number;
-  /** ns per write over the rounds. */
+  /** ns per write over the rounds, by the process's CPU time (see `timePass`). */
   readonly ns: Stats;
+  /** ns per write over the rounds, by the wall clock. */
+  readonly wallNs: Stats;
   /** Batch repetitions per timed pass. */
   readonly reps: number;
 }
 
-function timePass(runner: Runner, input: PassInput, reps: number): number {
+/**
+ * Times one pass by the wall clock and by the process's CPU time (user + system, µs resolution).
+ * On a busy machine a pass is often descheduled part-way; the wall clock then counts other
+ * processes' time, the CPU clock does not. The hot loop allocates nothing, so no GC or JIT
+ * thread of this process runs beside it once the runner is warm.
+ */
+function timePass(runner: Runner, input: PassInput, reps: number): { cpu: number; wall: number } {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   runner(input, reps);
-  return Number(process.hrtime.bigint() - t0);
+  const wall = Number(process.hrtime.bigint() - t0);
+  const c = process.cpuUsage(c0);
+  return { cpu: (c.user + c.system) * 1000, wall };
 }
 
 /**
@@ -222,21 +233,24 @@ export function timeCell(subjects: readonly Subject[], input: PassInput, rounds:
     let spent = 0;
     let best = Infinity;
     for (let runs = 0; runs < 2 || spent < warmNs; runs++) {
-      const t = timePass(s.runner, input, 1);
+      const t = timePass(s.runner, input, 1).wall;
       spent += t;
       best = Math.min(best, t);
     }
     reps.set(s.name, Math.max(1, Math.round((passMs * 1e6) / Math.max(1, best))));
   }
-  const samples = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
+  const cpu = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
+  const wall = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < subjects.length; k++) {
       const s = subjects[(k + r) % subjects.length]!;
       const n = reps.get(s.name)!;
-      samples.get(s.name)!.push(timePass(s.runner, input, n) / (n * count));
+      const t = timePass(s.runner, input, n);
+      cpu.get(s.name)!.push(t.cpu / (n * count));
+      wall.get(s.name)!.push(t.wall / (n * count));
     }
   }
   const out = new Map<string, CellTiming>();
-  for (const s of subjects) out.set(s.name, { visits: visits.get(s.name)!, ns: stats(samples.get(s.name)!), reps: reps.get(s.name)! });
+  for (const s of subjects) out.set(s.name, { visits: visits.get(s.name)!, ns: stats(cpu.get(s.name)!), wallNs: stats(wall.get(s.name)!), reps: reps.get(s.name)! });
   return out;
 }

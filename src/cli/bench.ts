@@ -71,7 +71,7 @@ export function registerBench(program: Command): void {
     .option("--json", "print the report as one JSON object on stdout")
     .option("--rounds <n>", "timed rounds per cell (default 9; --quick 7)")
     .option("--writes <n>", "writes per generated batch (default 2048)")
-    .option("--pass-ms <ms>", "target duration of one timed pass in ms (default 4; --quick 1)")
+    .option("--pass-ms <ms>", "target duration of one timed pass in ms (default 2; --quick 1)")
     .option("--seed <n>", "workload seed (default 1)")
     .option("--no-native", "skip the C++ anchor")
     .option("--no-memory", "skip the memory measurement at 4096 vCPUs")

@@ -166,6 +166,25 @@ export class SgiState implements DeliverySink {
   }
 
   deliverWord(word: number, mask: number, w: SgiWrite): void {
+    if (!this.#plain || w.register !== SgiRegister.SGI1R || this.onKick !== null) {
+      this.#deliverWordGeneral(word, mask, w);
+      return;
+    }
+    // Group 1 with nobody listening for kicks: kept small so the JIT inlines it into engines.
+    const m = mask | 0;
+    const i = w.intid * this.words + word;
+    const old = this.pending[i]! | 0;
+    this.pending[i] = old | m;
+    const total = popcount32(m);
+    const both = old & m;
+    const coalesced = both === 0 ? 0 : both === m ? total : popcount32(both);
+    this.delivered += total;
+    this.coalesced += coalesced;
+    this.kicks += total - coalesced;
+  }
+
+  /** `deliverWord` with the Group 0 filter, kick calls, or a subclass's own `deliver`. */
+  #deliverWordGeneral(word: number, mask: number, w: SgiWrite): void {
     let m = mask | 0;
     if (!this.#plain) {
       while (m !== 0) {
@@ -210,22 +229,33 @@ export class SgiState implements DeliverySink {
     const senderWord = sender >>> 5;
     const g0only = w.register !== SgiRegister.SGI1R;
     if (!g0only && this.onKick === null) {
-      // The common case (Group 1, nobody listening for kicks): every real vCPU but the sender is
-      // delivered, so only the coalesced count needs the old words — one popcount per word that
-      // already had something pending, none for an idle VM.
+      // The common case (Group 1, nobody listening for kicks): every real vCPU but the sender
+      // is delivered, so whole words are set to all-ones and only the coalesced count needs the
+      // old words (no popcount for an idle or an all-pending word). The last word and the
+      // sender's bit are put right afterwards.
       const pending = this.pending;
       const last = words - 1;
       const lastMask = this.#lastMask | 0;
+      const oldSender = senderWord < words ? pending[base + senderWord]! | 0 : 0;
       let coalesced = 0;
-      for (let k = 0; k < words; k++) {
-        let mask = k === last ? lastMask : -1;
-        if (k === senderWord) mask &= ~(1 << (sender & 31));
-        const old = pending[base + k]! | 0;
-        const both = old & mask;
-        if (both !== 0) coalesced += popcount32(both);
-        pending[base + k] = old | mask;
+      for (let k = base, end = base + last; k < end; k++) {
+        const old = pending[k]! | 0;
+        if (old !== 0) coalesced += old === -1 ? 32 : popcount32(old);
+        pending[k] = -1;
       }
-      const total = sender < this.count ? this.count - 1 : this.count;
+      const oldLast = pending[base + last]! | 0;
+      const both = oldLast & lastMask;
+      if (both !== 0) coalesced += both === -1 ? 32 : popcount32(both);
+      pending[base + last] = oldLast | lastMask;
+      if (senderWord < words) {
+        const bit = 1 << (sender & 31);
+        if ((bit & (senderWord === last ? lastMask : -1)) !== 0) {
+          // The writer is not a target: its bit keeps its old value and was no delivery.
+          pending[base + senderWord] = (pending[base + senderWord]! & ~bit) | (oldSender & bit);
+          if ((oldSender & bit) !== 0) coalesced--;
+        }
+      }
+      const total = sender >>> 0 < this.count ? this.count - 1 : this.count;
       this.delivered += total;
       this.coalesced += coalesced;
       this.kicks += total - coalesced;
