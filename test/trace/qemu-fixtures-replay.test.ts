@@ -55,8 +55,12 @@ function ownTraces(): string[] {
 describe("replay of real QEMU traces", () => {
   const cases = [...SHARED.map((n) => fixture(SHARED_FIXTURES, n)), ...ownTraces().map((n) => fixture(OWN_FIXTURES, n))];
 
-  it("has the repository's own captures (4 and 8 vCPUs)", () => {
-    assert.deepEqual(ownTraces(), ["qemu-virt-4vcpu-linux6.1-vsgi-capture.log.gz", "qemu-virt-8vcpu-linux6.1-vsgi-capture.log.gz"]);
+  it("has the repository's own captures (4, 8 and 32 vCPUs)", () => {
+    assert.deepEqual(ownTraces(), [
+      "qemu-virt-32vcpu-linux6.1-vsgi-capture.log.gz",
+      "qemu-virt-4vcpu-linux6.1-vsgi-capture.log.gz",
+      "qemu-virt-8vcpu-linux6.1-vsgi-capture.log.gz",
+    ]);
   });
 
   for (const path of cases) {
