@@ -4,6 +4,7 @@ import { createWriteStream } from "node:fs";
 import type { Writable } from "node:stream";
 import { createGzip } from "node:zlib";
 import type { Command } from "commander";
+import { UsageError } from "../errors.ts";
 import { loadTopology } from "../topology/index.ts";
 import type { Topology } from "../topology/topology.ts";
 import type { TraceFormat } from "../trace/event.ts";
@@ -30,10 +31,20 @@ export async function exportTrace(input: string, out: string, options: ExportOpt
   const reader = readTrace(input, { format, lenient, topology });
   let sink: Writable;
   let file: Writable | undefined;
+  let writeError: Error | undefined;
   if (out === "-") {
     sink = process.stdout;
   } else {
     file = createWriteStream(out);
+    // An unwritable --out (a directory, no permission) must be a clear error, not an unhandled 'error' event.
+    file.on("error", (e) => {
+      writeError ??= e;
+    });
+    try {
+      await once(file, "open");
+    } catch (e) {
+      throw new UsageError(`--out ${out}: cannot write: ${e instanceof Error ? e.message : String(e)}`, out);
+    }
     if (out.endsWith(".gz")) {
       const gz = createGzip();
       gz.pipe(file);
@@ -60,6 +71,7 @@ export async function exportTrace(input: string, out: string, options: ExportOpt
   if (file !== undefined) {
     sink.end();
     await once(file, "close");
+    if (writeError !== undefined) throw new UsageError(`--out ${out}: write failed: ${writeError.message}`, out);
   }
   return { writes, lenientSkipped: reader.lenientSkipped, topology: topology.name };
 }
