@@ -4,7 +4,7 @@
  * and unpacked with `dpkg-deb -x` into a cache folder (never installed on the host).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { ErrorCode, VsgiError } from "../../errors.ts";
 import type { CpioEntry } from "./cpio.ts";
@@ -104,17 +104,29 @@ export function parseAptDepends(text: string): string[] {
   return [...new Set(deps)];
 }
 
+function cachedDeb(name: string, debDir: string): string | undefined {
+  const f = readdirSync(debDir).find((f) => f.startsWith(`${name}_`) && (f.endsWith("_arm64.deb") || f.endsWith("_all.deb")));
+  return f === undefined ? undefined : join(debDir, f);
+}
+
+/**
+ * `apt-get download` of each `name:arm64` not yet cached in `debDir`, in one apt-get run (one
+ * run per package costs seconds each); the .deb paths in the order of `names`.
+ */
+export function downloadDebs(names: readonly string[], debDir: string): string[] {
+  mkdirSync(debDir, { recursive: true });
+  const missing = names.filter((n) => cachedDeb(n, debDir) === undefined);
+  if (missing.length > 0) run("apt-get", ["download", "-qq", ...missing.map((n) => `${n}:arm64`)], { cwd: debDir });
+  return names.map((n) => {
+    const p = cachedDeb(n, debDir);
+    if (p === undefined) throw new CaptureError(`apt-get download ${n}:arm64 left no .deb in ${debDir}`);
+    return p;
+  });
+}
+
 /** `apt-get download` of `name:arm64` into `debDir` unless a matching .deb is cached; the .deb path. */
 export function downloadDeb(name: string, debDir: string): string {
-  mkdirSync(debDir, { recursive: true });
-  const cached = (): string | undefined => readdirSync(debDir).find((f) => f.startsWith(`${name}_`) && (f.endsWith("_arm64.deb") || f.endsWith("_all.deb")));
-  let f = cached();
-  if (f === undefined) {
-    run("apt-get", ["download", "-qq", `${name}:arm64`], { cwd: debDir });
-    f = cached();
-    if (f === undefined) throw new CaptureError(`apt-get download ${name}:arm64 left no .deb in ${debDir}`);
-  }
-  return join(debDir, f);
+  return downloadDebs([name], debDir)[0]!;
 }
 
 /** Unpacks a .deb into `root` (no maintainer scripts run). */
@@ -186,28 +198,33 @@ export function fetchGuestTree(cacheDir: string, log: (s: string) => void): Gues
   const root = join(cacheDir, "userland");
   const fetched = new Set<string>();
   const expanded = new Set<string>();
-  const fetch = (name: string): void => {
-    if (fetched.has(name)) return;
-    fetched.add(name);
-    const deb = downloadDeb(name, debDir);
-    const stamp = join(root, ".extracted", name);
-    if (!existsSync(stamp)) {
-      extractDeb(deb, root);
-      mkdirSync(dirname(stamp), { recursive: true });
-      spawnSync("touch", [stamp]);
-    }
+  const fetch = (names: readonly string[]): void => {
+    const fresh = [...new Set(names)].filter((n) => !fetched.has(n));
+    if (fresh.length === 0) return;
+    const debs = downloadDebs(fresh, debDir);
+    fresh.forEach((name, i) => {
+      fetched.add(name);
+      const stamp = join(root, ".extracted", name);
+      if (!existsSync(stamp)) {
+        extractDeb(debs[i]!, root);
+        mkdirSync(dirname(stamp), { recursive: true });
+        writeFileSync(stamp, "");
+      }
+    });
   };
   log(`fetching guest packages (${GUEST_PACKAGES.join(", ")}) into ${cacheDir} …`);
-  for (const p of GUEST_PACKAGES) fetch(p);
+  fetch(GUEST_PACKAGES);
   for (let round = 0; round < 6; round++) {
     const { missing } = closure(root);
     if (missing.length === 0) break;
     const toExpand = [...fetched].filter((p) => !expanded.has(p));
     if (toExpand.length === 0) throw new CaptureError(`libraries not found in any fetched package: ${missing.join(", ")}`);
+    const next: string[] = [];
     for (const p of toExpand) {
       expanded.add(p);
-      for (const d of packageDepends(p)) if (!fetched.has(d) && /^lib|^zlib/.test(d)) fetch(d);
+      for (const d of packageDepends(p)) if (!fetched.has(d) && /^lib|^zlib/.test(d)) next.push(d);
     }
+    fetch(next);
   }
   const { files, missing } = closure(root);
   if (missing.length > 0) throw new CaptureError(`libraries not found in any fetched package: ${missing.join(", ")}`);
