@@ -54,7 +54,10 @@ export interface SeriesPoint {
   readonly hi?: number;
 }
 
-/** The measured VM sizes, as the x ticks (log ticks would skip 64 or 512). */
+/**
+ * The measured VM sizes, as the x ticks. The axes are log base 2 because a base-10 log axis
+ * (d3 tickFormat) blanks the labels of 4, 64, 512 and 4096.
+ */
 const sizesOf = (points: readonly { readonly vcpus: number }[]): number[] => [...new Set(points.map((p) => p.vcpus))].sort((a, b) => a - b);
 
 /** Visits per write against vCPUs, log–log, one line per engine. */
@@ -65,9 +68,10 @@ export function visitsChart(title: string, points: readonly SeriesPoint[]): stri
     width: 520,
     height: 340,
     marginLeft: 56,
+    marginBottom: 42,
     grid: true,
     ariaLabel: title,
-    x: { type: "log", label: "vCPUs in the VM (log scale) →", tickFormat: "d", ticks: sizesOf(points) },
+    x: { type: "log", base: 2, label: "vCPUs in the VM (log scale) →", labelAnchor: "center", labelOffset: 36, tickFormat: (d: number) => String(d), ticks: sizesOf(points) },
     y: { type: "log", label: "↑ visits per write (vCPU records examined, log scale)", tickFormat: "~s" },
     color: colorScale(data.map((d) => d.engine)),
     marks: [
@@ -87,9 +91,10 @@ export function nsChart(title: string, points: readonly SeriesPoint[], floor: re
     width: 520,
     height: 340,
     marginLeft: 56,
+    marginBottom: 42,
     grid: true,
     ariaLabel: title,
-    x: { type: "log", label: "vCPUs in the VM (log scale) →", tickFormat: "d", ticks: sizesOf(points) },
+    x: { type: "log", base: 2, label: "vCPUs in the VM (log scale) →", labelAnchor: "center", labelOffset: 36, tickFormat: (d: number) => String(d), ticks: sizesOf(points) },
     y: { type: "log", label: "↑ ns per write (median, log scale)", tickFormat: "~s" },
     color: colorScale([...data.map((d) => d.engine), ...(floorPts.length > 0 ? ["floor"] : [])]),
     marks: [
@@ -158,9 +163,10 @@ export function shareChart(title: string, yLabel: string, points: readonly Serie
     width: 620,
     height: 340,
     marginLeft: 56,
+    marginBottom: 42,
     grid: true,
     ariaLabel: title,
-    x: { type: "log", label: "vCPUs in the VM (log scale) →", tickFormat: "d", ticks: sizesOf(points) },
+    x: { type: "log", base: 2, label: "vCPUs in the VM (log scale) →", labelAnchor: "center", labelOffset: 36, tickFormat: (d: number) => String(d), ticks: sizesOf(points) },
     y: { label: yLabel, domain: [0, 100], tickFormat: (v: number) => `${String(v)}%` },
     color: colorScale(points.map((d) => d.engine)),
     marks: [
