@@ -58,6 +58,7 @@ describe("report in Chromium", { timeout: 120_000 }, () => {
         yLabel: f.querySelector("[aria-label='y-axis label']")?.textContent ?? "",
         legend: f.querySelector("[class*='swatch']") !== null,
         width: f.querySelector("svg[viewBox]")?.getBoundingClientRect().width ?? 0,
+        xTicks: [...f.querySelectorAll("[aria-label='x-axis tick label'] text")].map((t) => t.textContent ?? ""),
       })),
     );
     // 2 workloads × (visits + time) + 1 ratio chart + 1 INTID chart per bundled trace
@@ -73,6 +74,7 @@ describe("report in Chromium", { timeout: 120_000 }, () => {
     assert.ok(visits, "the visits chart of unicast-last-cluster");
     assert.match(visits.xLabel, /vCPUs/);
     assert.match(visits.yLabel, /visits per write/);
+    assert.deepEqual(visits.xTicks, ["16", "64"], "every measured size labelled");
     await page.screenshot({ path: join(OUT, "report.png"), fullPage: true });
   });
 
