@@ -86,6 +86,7 @@ export function nsChart(title: string, points: readonly SeriesPoint[], floor: re
   const data = points.filter((p) => p.y > 0);
   const withSpread = data.filter((p) => p.lo !== undefined && p.hi !== undefined && p.lo > 0);
   const floorPts = floor.filter((f) => f.y > 0).map((f) => ({ ...f, engine: "floor" }));
+  const spreadEngines = engineDomain(withSpread.map((p) => p.engine));
   return renderPlot({
     title,
     width: 520,
@@ -98,7 +99,13 @@ export function nsChart(title: string, points: readonly SeriesPoint[], floor: re
     y: { type: "log", label: "↑ ns per write (median, log scale)", tickFormat: "~s" },
     color: colorScale([...data.map((d) => d.engine), ...(floorPts.length > 0 ? ["floor"] : [])]),
     marks: [
-      Plot.ruleX(withSpread, { x: "vcpus", y1: "lo", y2: "hi", stroke: "engine", strokeWidth: 6, strokeOpacity: 0.3 }),
+      // One spread bar per engine, side by side around the size, so the bars do not cover each other.
+      ...spreadEngines.map((e, i) =>
+        Plot.ruleX(
+          withSpread.filter((p) => p.engine === e),
+          { x: "vcpus", y1: "lo", y2: "hi", stroke: "engine", strokeWidth: 3, strokeOpacity: 0.35, dx: (i - (spreadEngines.length - 1) / 2) * 3.5 },
+        ),
+      ),
       Plot.line(data, { x: "vcpus", y: "y", stroke: "engine", strokeWidth: 2 }),
       Plot.dot(data, { x: "vcpus", y: "y", fill: "engine", r: 3, title: (d: SeriesPoint) => `${d.engine}: ${fmt(d.y)} ns at ${String(d.vcpus)} vCPUs` }),
       Plot.line(floorPts, { x: "vcpus", y: "y", stroke: "engine", strokeDasharray: "4,3", strokeWidth: 1.5 }),
