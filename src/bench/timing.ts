@@ -37,7 +37,6 @@ function compile(body: string, name: string, deps: Record<string, unknown>): (..
   // The tag makes each source unique: V8 would otherwise share one compiled function (and its
   // type feedback) between runners through the eval cache.
   const src = `"use strict";\n// runner ${name} #${String(tag++)}\nreturn function run_${name.replace(/[^a-z0-9]/gi, "_")}(${"engine, input, reps"}) {\n${body}\n};`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- see the module comment
   return new Function(...keys, src)(...keys.map((k) => deps[k])) as (...args: unknown[]) => number;
 }
 
