@@ -27,8 +27,9 @@ export interface ReadTraceOptions {
 
 /** How many malformed lines a lenient read keeps as examples. */
 const KEPT_PROBLEMS = 10;
-/** Lines read while telling the format before giving up. */
+/** Lines (and characters) read while telling the format before giving up: memory stays bounded. */
 const SNIFF_LINES = 20_000;
+const SNIFF_CHARS = 16 << 20;
 
 const QEMU_HEADER = /^\d+@\d+\.\d+:[A-Za-z0-9_]+/;
 
@@ -118,6 +119,7 @@ export class TraceReader implements AsyncIterable<TraceEvent> {
     const lenient = this.#options.lenient === true;
     let parser: TraceParser | undefined;
     let pendingLines: { text: string; line: number }[] = [];
+    let pendingChars = 0;
     const out: TraceEvent[] = [];
     const feed = (text: string, line: number): void => {
       try {
@@ -144,9 +146,10 @@ export class TraceReader implements AsyncIterable<TraceEvent> {
           this.format ??= sniffLine(text);
           if (this.format === undefined) {
             pendingLines.push({ text, line });
-            if (pendingLines.length > SNIFF_LINES) {
+            pendingChars += text.length;
+            if (pendingLines.length > SNIFF_LINES || pendingChars > SNIFF_CHARS) {
               source.destroy();
-              throw new TraceParseError(`no QEMU, ftrace or JSONL trace line in the first ${String(SNIFF_LINES)} lines; pass the format`, this.name, 1, pendingLines.find((l) => l.text.trim() !== "")?.text ?? "");
+              throw new TraceParseError(`no QEMU, ftrace or JSONL trace line in the first ${String(pendingLines.length)} lines; pass the format`, this.name, 1, pendingLines.find((l) => l.text.trim() !== "")?.text ?? "");
             }
             continue;
           }

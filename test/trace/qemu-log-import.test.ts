@@ -150,6 +150,16 @@ describe("QEMU log import", () => {
     await errorOf(collect(readTrace(p)));
   });
 
+  it("gives up telling the format after a bounded amount of free text", async () => {
+    const p = tmp.file("console-only.txt", "[    0.000000] Booting Linux on physical CPU 0x0\n".repeat(25_000));
+    const e = await errorOf(collect(readTrace(p)));
+    assert.match(e.message, /no QEMU, ftrace or JSONL trace line in the first 20001 lines; pass the format/);
+    // With the format given, free text is skipped and counted, not an error.
+    const r = readTrace(p, { format: "qemu" });
+    assert.deepEqual(await collect(r), []);
+    assert.equal(r.otherLines, 25_000);
+  });
+
   it("rejects a truncated gzip instead of ending early", async () => {
     const whole = readFileSync(fixture(SHARED_FIXTURES, "qemu-virt-4vcpu-linux6.1-hotplug-membarrier.log.gz"));
     const p = tmp.file("truncated.log.gz", whole.subarray(0, Math.floor(whole.length / 2)));
