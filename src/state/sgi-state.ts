@@ -231,30 +231,36 @@ export class SgiState implements DeliverySink {
     if (!g0only && this.onKick === null) {
       // The common case (Group 1, nobody listening for kicks): every real vCPU but the sender
       // is delivered, so whole words are set to all-ones and only the coalesced count needs the
-      // old words (no popcount for an idle or an all-pending word). The last word and the
-      // sender's bit are put right afterwards.
+      // old words (no popcount for an idle or an all-pending word). The sender's word and the
+      // last (partial) word take their mask; no bit is ever set that should not be.
       const pending = this.pending;
-      const last = words - 1;
-      const lastMask = this.#lastMask | 0;
-      const oldSender = senderWord < words ? pending[base + senderWord]! | 0 : 0;
+      const last = base + words - 1;
+      const senderAt = senderWord < words ? base + senderWord : last;
       let coalesced = 0;
-      for (let k = base, end = base + last; k < end; k++) {
+      // Whole words before the sender's, then after it, then the sender's and the last word.
+      for (let k = base; k < senderAt; k++) {
         const old = pending[k]! | 0;
         if (old !== 0) coalesced += old === -1 ? 32 : popcount32(old);
         pending[k] = -1;
       }
-      const oldLast = pending[base + last]! | 0;
-      const both = oldLast & lastMask;
-      if (both !== 0) coalesced += both === -1 ? 32 : popcount32(both);
-      pending[base + last] = oldLast | lastMask;
-      if (senderWord < words) {
-        const bit = 1 << (sender & 31);
-        if ((bit & (senderWord === last ? lastMask : -1)) !== 0) {
-          // The writer is not a target: its bit keeps its old value and was no delivery.
-          pending[base + senderWord] = (pending[base + senderWord]! & ~bit) | (oldSender & bit);
-          if ((oldSender & bit) !== 0) coalesced--;
-        }
+      for (let k = senderAt + 1; k < last; k++) {
+        const old = pending[k]! | 0;
+        if (old !== 0) coalesced += old === -1 ? 32 : popcount32(old);
+        pending[k] = -1;
       }
+      const lastMask = this.#lastMask | 0;
+      const senderMask = ~(1 << (sender & 31));
+      if (senderAt !== last) {
+        const old = pending[senderAt]! | 0;
+        const both = old & senderMask;
+        if (both !== 0) coalesced += popcount32(both);
+        pending[senderAt] = old | senderMask;
+      }
+      const lastOld = pending[last]! | 0;
+      const lastWordMask = senderWord < words && senderAt === last ? lastMask & senderMask : lastMask;
+      const lastBoth = lastOld & lastWordMask;
+      if (lastBoth !== 0) coalesced += popcount32(lastBoth);
+      pending[last] = lastOld | lastWordMask;
       const total = sender >>> 0 < this.count ? this.count - 1 : this.count;
       this.delivered += total;
       this.coalesced += coalesced;
