@@ -1,6 +1,7 @@
 /** `vsgi replay` and `vsgi export` as a user runs them (the built CLI, spawned). */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fixture, REPO_ROOT, SHARED_FIXTURES, tempDir } from "./support.ts";
@@ -61,6 +62,26 @@ describe("vsgi replay / export CLI", () => {
     const l = vsgi("replay", p, "--lenient", "--json");
     assert.equal(l.code, 0, l.stderr);
     assert.equal((JSON.parse(l.stdout) as { lenientSkipped: number }).lenientSkipped, 1);
+  });
+
+  it("capture says exactly what to install when qemu-system-aarch64 is missing and it may not install", () => {
+    // A PATH holding only node: no qemu, no apt, no shell.
+    const bin = join(tmp.dir, "only-node");
+    mkdirSync(bin);
+    symlinkSync(process.execPath, join(bin, "node"));
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin/vsgi.js"), "capture", "--vcpus", "2", "--out", join(tmp.dir, "x.log.gz"), "--no-install"], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      env: { PATH: bin },
+    });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^error: qemu-system-aarch64 not found; as root: apt-get install qemu-system-arm && dpkg --add-architecture arm64 && apt-get update/);
+  });
+
+  it("capture rejects an unknown workload before doing anything", () => {
+    const r = vsgi("capture", "--vcpus", "2", "--out", join(tmp.dir, "y.log.gz"), "--workload", "idle,nope");
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /error: unknown workload "nope"/);
   });
 
   it("exports JSONL to stdout", () => {

@@ -40,8 +40,9 @@ export function run(cmd: string, args: readonly string[], options: { cwd?: strin
 
 function which(cmd: string): string | undefined {
   const r = spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" });
-  const p = r.stdout.trim();
-  return r.status === 0 && p !== "" ? p : undefined;
+  // No shell at all (r.error, null stdout) means the tool cannot be found either.
+  const p = (r.stdout ?? "").trim();
+  return r.error === undefined && r.status === 0 && p !== "" ? p : undefined;
 }
 
 function isRoot(): boolean {
