@@ -40,7 +40,7 @@ export function formatReplay(r: ReplayReport): string {
 
 /** One line comparing guest intent (ipi_raise) with QEMU's writes. */
 export function formatIntent(i: IntentReport): string {
-  return `  intent (${i.console}): ${String(i.intentWrites)} writes from the guest's ipi_raise, ${String(i.qemuWrites)} logged by QEMU in the same window, ${String(i.matched)} on both (only QEMU ${String(i.onlyInQemu)}, only guest ${String(i.onlyInIntent)})`;
+  return `  intent (${i.console}): ${String(i.intentWrites)} writes from the guest's ipi_raise, ${String(i.qemuWrites)} logged by QEMU in the same window, ${String(i.matched)} on both (only QEMU ${String(i.onlyInQemu)}, only guest ${String(i.onlyInIntent)}); cpumasks split across clusters: ${String(i.splitIpis)}, all of whose writes QEMU logged: ${String(i.splitIpisInLog)}`;
 }
 
 export function registerReplay(program: Command): void {

@@ -25,6 +25,10 @@ export interface IntentReport {
   readonly matched: number;
   readonly onlyInQemu: number;
   readonly onlyInIntent: number;
+  /** Guest IPIs whose cpumask spans clusters, so Linux splits them into several writes. */
+  readonly splitIpis: number;
+  /** Of those, the ones all of whose split writes appear in QEMU's log (anywhere in it). */
+  readonly splitIpisInLog: number;
 }
 
 const PL011 = /^\d+@(\d+)\.(\d+):pl011_write addr 0x0+ value 0x([0-9a-f]+)$/;
@@ -63,15 +67,29 @@ async function markerWindow(qemuLog: string): Promise<{ from: number; to: number
 export async function compareIntent(qemuLog: string, consoleFile: string, topology: Topology): Promise<IntentReport> {
   const window = await markerWindow(qemuLog);
   const counts = new Map<string, number>();
+  // Distinct writes of the whole log: a bounded set (sender × register values actually used).
+  const anywhere = new Set<string>();
   let qemuWrites = 0;
   for await (const e of readTrace(qemuLog, { format: "qemu", topology })) {
+    const k = `${String(e.sender)}:${String(e.hi)}:${String(e.lo)}`;
+    anywhere.add(k);
     if (e.t < window.from || e.t > window.to) continue;
     qemuWrites++;
-    const k = `${String(e.sender)}:${String(e.hi)}:${String(e.lo)}`;
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   let intentWrites = 0;
   let matched = 0;
+  let splitIpis = 0;
+  let splitIpisInLog = 0;
+  let group = -1;
+  let groupWrites = 0;
+  let groupFound = true;
+  const closeGroup = (): void => {
+    if (groupWrites > 1) {
+      splitIpis++;
+      if (groupFound) splitIpisInLog++;
+    }
+  };
   for await (const e of readTrace(consoleFile, { format: "ftrace", topology })) {
     intentWrites++;
     const k = `${String(e.sender)}:${String(e.hi)}:${String(e.lo)}`;
@@ -80,6 +98,15 @@ export async function compareIntent(qemuLog: string, consoleFile: string, topolo
       matched++;
       counts.set(k, c - 1);
     }
+    if (e.group !== group) {
+      closeGroup();
+      group = e.group ?? -1;
+      groupWrites = 0;
+      groupFound = true;
+    }
+    groupWrites++;
+    if (!anywhere.has(k)) groupFound = false;
   }
-  return { console: consoleFile, window, qemuWrites, intentWrites, matched, onlyInQemu: qemuWrites - matched, onlyInIntent: intentWrites - matched };
+  closeGroup();
+  return { console: consoleFile, window, qemuWrites, intentWrites, matched, onlyInQemu: qemuWrites - matched, onlyInIntent: intentWrites - matched, splitIpis, splitIpisInLog };
 }

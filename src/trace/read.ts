@@ -225,7 +225,7 @@ export function readTraceFrom(open: TraceOpener, name: string, options: ReadTrac
   return new TraceReader(open, name, options);
 }
 
-/** Whether `s` is a format name accepted by `--format`. */
+/** Parses a `--format` value (auto, qemu, ftrace, jsonl). */
 export function parseFormatOption(s: string): TraceFormat | "auto" {
   if (s === "auto" || s === "qemu" || s === "ftrace" || s === "jsonl") return s;
   throw new UsageError(`unknown trace format "${s}" (expected auto, qemu, ftrace or jsonl)`, s);

@@ -55,8 +55,9 @@ function ownTraces(): string[] {
 describe("replay of real QEMU traces", () => {
   const cases = [...SHARED.map((n) => fixture(SHARED_FIXTURES, n)), ...ownTraces().map((n) => fixture(OWN_FIXTURES, n))];
 
-  it("has the repository's own captures (4, 8 and 32 vCPUs)", () => {
+  it("has the repository's own captures (4, 8, 20 and 32 vCPUs)", () => {
     assert.deepEqual(ownTraces(), [
+      "qemu-virt-20vcpu-linux6.1-vsgi-capture.log.gz",
       "qemu-virt-32vcpu-linux6.1-vsgi-capture.log.gz",
       "qemu-virt-4vcpu-linux6.1-vsgi-capture.log.gz",
       "qemu-virt-8vcpu-linux6.1-vsgi-capture.log.gz",

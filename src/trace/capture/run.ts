@@ -71,7 +71,8 @@ export async function capture(o: CaptureOptions): Promise<CaptureResult> {
   mkdirSync(o.cacheDir, { recursive: true });
   const kernel = fetchKernel(o.cacheDir, o.log);
   const guest = fetchGuestTree(o.cacheDir, o.log);
-  const initrd = join(o.cacheDir, "initramfs.cpio.gz");
+  // One initramfs per run: two captures sharing a cache must not overwrite each other's.
+  const initrd = join(o.cacheDir, `initramfs-${String(process.pid)}.cpio.gz`);
   writeFileSync(initrd, buildInitramfs(initramfsEntries(guest.entries, readFileSync(INIT_SCRIPT))));
 
   const out = resolve(o.out);
@@ -112,6 +113,7 @@ export async function capture(o: CaptureOptions): Promise<CaptureResult> {
     await pipeline(createReadStream(logFile), createGzip({ level: 9 }), createWriteStream(out));
   } finally {
     rmSync(logFile, { force: true });
+    rmSync(initrd, { force: true });
   }
   return {
     out,
