@@ -7,3 +7,7 @@ export { QEMU_GENERATE_EVENT, QEMU_SEND_EVENT, QemuLogParser, qemuVcpuOfAffinity
 export { parseFormatOption, type ReadTraceOptions, readTrace, readTraceFrom, sniffLine, type TraceOpener, TraceReader } from "./read.ts";
 export { defaultTopology, type EngineReplay, hasMismatch, type Mismatch, type ReplayOptions, type ReplayReport, replayTrace } from "./replay.ts";
 export { type TraceStats, TraceStatsAccumulator } from "./stats.ts";
+export { compareIntent, type IntentReport } from "./intent.ts";
+export { buildInitramfs, buildNewcCpio, type CpioEntry } from "./capture/cpio.ts";
+export { CAPTURE_TRACE_EVENTS, CAPTURE_WORKLOADS, guestCommandLine, qemuCaptureArgs, type QemuCaptureSpec } from "./capture/qemu-command.ts";
+export { capture, type CaptureOptions, type CaptureResult, consolePathFor } from "./capture/run.ts";
