@@ -1,6 +1,6 @@
 /** The one-screen summary `vsgi lab` prints on stdout. */
 import { fmt } from "../report/charts.ts";
-import { HEADLINE_VCPUS, machineText, mean } from "../report/html.ts";
+import { HEADLINE_VCPUS, machineText, mean, pct } from "../report/html.ts";
 import { isMissing, type LabResults, type TraceReplay } from "../report/types.ts";
 import type { LabOutcome } from "./run.ts";
 
@@ -55,7 +55,7 @@ function traceLines(results: LabResults): string[] {
     const checked = t.oracle.checked > 0 ? "QEMU, engines" : "engines; no QEMU deliveries";
     out.push(
       `  ${t.trace}`,
-      `    ${fmt(t.writes)} writes, ${fmt(t.stats.unicastShare * 100)}% unicast, ${fmt(mean(t.stats.targetsPerWrite))} targets/write; ${bad.length === 0 ? `no mismatch (${checked})` : `MISMATCHES ${bad.join(", ")}`}`,
+      `    ${fmt(t.writes)} writes, ${pct(t.stats.unicastShare)} unicast, ${fmt(mean(t.stats.targetsPerWrite))} targets/write; ${bad.length === 0 ? `no mismatch (${checked})` : `MISMATCHES ${bad.join(", ")}`}`,
     );
   }
   return out;

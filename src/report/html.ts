@@ -4,6 +4,7 @@
  * time, and everything except the explorer reads without JavaScript.
  */
 import { ENGINE_NAMES } from "../engines/engine.ts";
+import { LINUX_ARM64_IPI_NAMES } from "../workload/profile.ts";
 import { fmt, intidChart, nsChart, type RatioPoint, ratioChart, type SeriesPoint, shareChart, visitsChart } from "./charts.ts";
 import { EXPLORER_REGISTERS, explore } from "./explorer/explore.ts";
 import { esc, renderEngines, renderFields, renderGrid, renderSummary, renderWarnings } from "./explorer/view.ts";
@@ -303,7 +304,10 @@ function histText(x: number | Readonly<Record<string, number>>): string {
   return parts.length > 0 ? `<br><span class="dim hist">${esc(parts.join(", "))}</span>` : "";
 }
 
-const pct = (x: number): string => `${fmt(x * 100)}%`;
+/** A share as a percentage; close to 100 % keeps two decimals, so 99.95 % does not read as 100 %. */
+export function pct(x: number): string {
+  return x < 1 && x >= 0.995 ? `${(Math.floor(x * 10000) / 100).toFixed(2)}%` : `${fmt(x * 100)}%`;
+}
 
 function traceName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
@@ -343,6 +347,15 @@ function tracesSection(results: LabResults): string {
     }),
   ]);
   const charts = ok.map((r) => intidChart(`SGIs per INTID — ${traceName(r.trace)}`, intidCounts(r.stats.byIntid)));
+  const intids = unique(ok.flatMap((r) => intidCounts(r.stats.byIntid).map((c) => c.intid))).sort((a, b) => a - b);
+  const intidRows = intids.map((i) => [
+    `<span class="num">${String(i)}</span>`,
+    esc(LINUX_ARM64_IPI_NAMES[String(i)] ?? "—"),
+    ...ok.map((r) => {
+      const n = intidCounts(r.stats.byIntid).find((c) => c.intid === i)?.sgis ?? 0;
+      return `<span class="num">${fmt(n)}</span> <span class="ratio">${r.writes > 0 ? pct(n / r.writes) : ""}</span>`;
+    }),
+  ]);
   const firstBad = ok.filter((r) => r.oracle.mismatches > 0 && r.oracle.firstMismatch !== undefined && r.oracle.firstMismatch !== null);
   return `<section id="traces"><h2>Real guest traces</h2>
 <p>Each trace is a real Linux guest's SGI writes (QEMU's <code>gicv3_icc_generate_sgi</code> events) with the deliveries QEMU made (<code>gicv3_redist_send_sgi</code>). Every write is replayed through every engine and compared with the reference model and with QEMU's recorded deliveries; any mismatch is shown in red.</p>
@@ -351,7 +364,9 @@ ${table("Mismatches per engine (vs the reference model) and mean visits per writ
 ${firstBad.map((r) => `<p class="bad">${esc(traceName(r.trace))}: first mismatch with QEMU: <code>${esc(JSON.stringify(r.oracle.firstMismatch))}</code></p>`).join("")}
 ${failed.map((f) => `<p class="bad">${esc(traceName(f.trace))} could not be replayed: ${esc(f.error)}</p>`).join("")}
 ${ok.length === 0 && failed.length === 0 ? missingBox("Traces", "no trace was found to replay") : ""}
-<div class="charts">${charts.join("\n")}</div></section>`;
+<div class="charts">${charts.join("\n")}</div>
+${intidRows.length > 0 ? table("SGIs per INTID, with the Linux arm64 IPI each INTID carries (Linux ≤ 6.6 numbering)", ["INTID", "Linux IPI", ...ok.map((r) => esc(traceName(r.trace)))], intidRows, "counts") : ""}
+</section>`;
 }
 
 const pctCell = (x: number | null | undefined): string => (x === null || x === undefined ? `<span class="dim">n/a</span>` : pct(x));
