@@ -49,6 +49,9 @@ describe("HTML report", () => {
     assert.match(doc.querySelector("header .missing")?.textContent ?? "", /cost model: the cost model \(issue 8\) has not landed/);
     assert.match(doc.querySelector("#model")?.textContent ?? "", /Cost model not in this run/);
     assert.match(doc.querySelector("#native")?.textContent ?? "", /no C\+\+ compiler \(test\)/);
+    // INTID 1 carries Linux's call-function IPI: 880 of the sample trace's 1000 writes.
+    const intid1 = [...doc.querySelectorAll("#traces table.counts tr")].find((tr) => tr.querySelector("td")?.textContent === "Function call interrupts");
+    assert.match(intid1?.textContent ?? "", /880\s*88%/);
   });
 
   it("pre-renders the explorer's default example so it reads without JavaScript", () => {
