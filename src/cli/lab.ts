@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import cliProgress from "cli-progress";
 import { type LabProgress, runLab } from "../lab/run.ts";
 import { labSummary } from "../lab/summary.ts";
-import { action } from "./util.ts";
+import { action, printJson } from "./util.ts";
 
 /** A progress reporter on stderr: a bar on a terminal, one line per phase otherwise. */
 function progressReporter(): { update: (p: LabProgress) => void; stop: () => void } {
@@ -44,13 +44,15 @@ export function registerLab(program: Command): void {
     .option("--out <dir>", "output folder for index.html and results.json", "report")
     .option("--quick", "quick sweep (fewer sizes, shorter timing; about a minute on 2 cores)")
     .option("--trace <file...>", "also replay these traces")
+    .option("--json", "print results.json on stdout instead of the summary")
     .action(
-      action(async (opts: { out: string; quick?: boolean; trace?: string[] }) => {
+      action(async (opts: { out: string; quick?: boolean; trace?: string[]; json?: boolean }) => {
         const progress = progressReporter();
         try {
           const outcome = await runLab({ out: opts.out, quick: opts.quick === true, traces: opts.trace ?? [] }, progress.update);
           progress.stop();
-          process.stdout.write(labSummary(outcome));
+          if (opts.json === true) printJson(outcome.results);
+          else process.stdout.write(labSummary(outcome));
         } finally {
           progress.stop();
         }
