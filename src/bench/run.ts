@@ -6,10 +6,8 @@
  * memory measurement follow. Timings are reported, never asserted.
  */
 import { arch, cpus, loadavg, platform } from "node:os";
-import { newSgiWrite } from "../arch/sgi-register.ts";
 import { ENGINE_NAMES, type EngineName, prepareEngines } from "../engines/index.ts";
 import { UsageError } from "../errors.ts";
-import { SgiState } from "../state/sgi-state.ts";
 import { MAX_VCPUS } from "../topology/topology.ts";
 import { loadTopology } from "../topology/index.ts";
 import { presetTopology } from "../topology/presets.ts";
@@ -19,7 +17,9 @@ import { measureMemory, type MemoryResult } from "./memory.ts";
 import { buildNative, type NativeCell, runNative } from "./native.ts";
 import { seedFor } from "./rng.ts";
 import { resolveTargets } from "./targets.ts";
-import { bigintFloorRunner, type CellTiming, engineRunner, floorRunner, type PassInput, sinkFloorRunner, stats, type Subject, timeCell } from "./timing.ts";
+import { type CellJob, measureCell } from "./cell.ts";
+import { measureCellIsolated } from "./isolate.ts";
+import { type CellTiming, stats } from "./timing.ts";
 import { WorkloadUnsupportedError } from "./workload-error.ts";
 import { BUILTIN_WORKLOADS, resolveWorkload, type Workload, type WriteBatch } from "./workloads.ts";
 
@@ -37,7 +37,7 @@ export interface BenchOptions {
   readonly workloads?: readonly string[];
   /** Fewer rounds, shorter passes, sizes 64 and 512. */
   readonly quick?: boolean;
-  /** Timed rounds per cell (default 9; quick 7). */
+  /** Timed rounds per cell (default 21; quick 15): rounds are cheap next to warm-up, and many make the median robust to a noisy machine. */
   readonly rounds?: number;
   /** Writes per batch (default 2048). */
   readonly writes?: number;
@@ -54,6 +54,12 @@ export interface BenchOptions {
   readonly memory?: boolean;
   /** VM size of the memory measurement (default 4096). */
   readonly memoryVcpus?: number;
+  /**
+   * Time each cell in a fresh worker thread (default true), so every cell starts from the same
+   * JIT state; false runs cells in this thread, one after another (faster to start, but an
+   * engine's code then depends on the cells that ran before).
+   */
+  readonly isolate?: boolean;
 }
 
 /** One (engine, workload, topology) measurement. Ratios are null where an operand is missing. */
@@ -155,6 +161,8 @@ export interface BenchReport {
     readonly writes: number;
     readonly passMs: number;
     readonly seed: number;
+    /** Whether each cell ran in a fresh worker thread. */
+    readonly isolate: boolean;
     readonly topologies: readonly string[];
     readonly engines: readonly EngineName[];
     readonly workloads: readonly string[];
@@ -202,6 +210,7 @@ interface Settings {
   readonly memory: boolean;
   readonly memoryVcpus: number;
   readonly layouts: readonly string[];
+  readonly isolate: boolean;
 }
 
 function settle(o: BenchOptions): Settings {
@@ -218,7 +227,7 @@ function settle(o: BenchOptions): Settings {
   if (workloads.length === 0) throw new UsageError("no workload to benchmark");
   return {
     quick,
-    rounds: checkPositive(o.rounds ?? (quick ? 7 : 9), "--rounds", 1000),
+    rounds: checkPositive(o.rounds ?? (quick ? 15 : 21), "--rounds", 1000),
     writes: checkPositive(o.writes ?? 2048, "--writes", 1 << 22),
     passMs: o.passMs ?? (quick ? 1 : 2),
     seed: o.seed ?? 1,
@@ -229,6 +238,7 @@ function settle(o: BenchOptions): Settings {
     memory: o.memory !== false,
     memoryVcpus: checkPositive(o.memoryVcpus ?? MAX_VCPUS, "memory vCPUs", MAX_VCPUS),
     layouts: [...new Set(topologies.map((t) => layoutOf(t.name)))],
+    isolate: o.isolate !== false,
   };
 }
 
@@ -250,11 +260,6 @@ export async function runBench(options: BenchOptions = {}, onProgress?: BenchPro
   const memory: MemoryResult[] = [];
   const skipped: SkippedCell[] = [];
   const nativeCells = new Map<Topology, NativeCell[]>();
-  const floorSubjects: Subject[] = [
-    { name: "floor", runner: floorRunner() },
-    { name: "sink-floor", runner: sinkFloorRunner() },
-    { name: "bigint-floor", runner: bigintFloorRunner() },
-  ];
   const wantNative = s.native && s.engines.some((e) => e === "vsgi" || e === "kvm-linear");
   const cells = s.topologies.length * s.workloads.length;
   const total = cells + (wantNative ? s.topologies.length + 1 : 0) + (s.memory ? 1 : 0);
@@ -266,7 +271,6 @@ export async function runBench(options: BenchOptions = {}, onProgress?: BenchPro
 
   for (const topology of s.topologies) {
     const prepared = prepareEngines(topology, s.engines);
-    const state = new SgiState(topology.count);
     for (const workload of s.workloads) {
       await step(`${topology.name} ${workload.name}`);
       const why = workload.unsupported?.(topology);
@@ -284,13 +288,16 @@ export async function runBench(options: BenchOptions = {}, onProgress?: BenchPro
         continue;
       }
       const targets = resolveTargets(topology, batch);
-      const values = new BigUint64Array(batch.count);
-      for (let i = 0; i < batch.count; i++) values[i] = (BigInt(batch.hi[i]!) << 32n) | BigInt(batch.lo[i]!);
-      const input: PassInput = { batch, targets, state, values, write: newSgiWrite() };
-      const subjects: Subject[] = [...floorSubjects];
-      for (const p of prepared) if (p.support.supported) subjects.push({ name: p.engine.name, runner: engineRunner(p.engine) });
-      const timing = timeCell(subjects, input, s.rounds, s.passMs);
-      state.reset();
+      const job: CellJob = {
+        topology: { name: topology.name, affinity: topology.affinity, rss: topology.rss },
+        engines: prepared.filter((p) => p.support.supported).map((p) => p.engine.name),
+        batch,
+        targets,
+        rounds: s.rounds,
+        passMs: s.passMs,
+      };
+      const cell = s.isolate ? await measureCellIsolated(job) : measureCell(job);
+      const timing = new Map(Object.entries(cell));
       if (!topology.rss) (nativeCells.get(topology) ?? nativeCells.set(topology, []).get(topology)!).push({ workload: workload.name, batch, targets });
 
       const ns = (name: string): number | null => timing.get(name)?.ns.median ?? null;
@@ -414,6 +421,7 @@ export async function runBench(options: BenchOptions = {}, onProgress?: BenchPro
       writes: s.writes,
       passMs: s.passMs,
       seed: s.seed,
+      isolate: s.isolate,
       topologies: s.topologies.map((t) => t.name),
       engines: s.engines,
       workloads: s.workloads.map((w) => w.name),

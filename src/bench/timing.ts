@@ -207,6 +207,10 @@ export interface CellTiming {
  * thread of this process runs beside it once the runner is warm.
  */
 function timePass(runner: Runner, input: PassInput, reps: number): { cpu: number; wall: number } {
+  // Counters restart every pass: a cell's broadcasts would otherwise push them past V8's small
+  // integer range (2^30) and change how the state's fields are stored, and its code, mid-cell.
+  const st = input.state;
+  st.delivered = st.coalesced = st.kicks = st.groupFiltered = 0;
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   runner(input, reps);
@@ -224,20 +228,31 @@ export function timeCell(subjects: readonly Subject[], input: PassInput, rounds:
   const count = input.batch.count;
   const reps = new Map<string, number>();
   const visits = new Map<string, number>();
-  const warmNs = 3 * passMs * 1e6;
+  // Warm up for a while, not a fixed count: in a fresh isolate the optimising compiler works on
+  // a background thread (slow on a busy machine), and a runner reused from another cell may meet
+  // a new path (IRM, multi-target) and need to be optimised again. Two sweeps over the subjects
+  // let one subject's compilation finish while the others warm up.
+  // 10 ms per subject at the default pass lengths, less for the tiny passes tests use.
+  const warmNs = Math.min(Math.max(3 * passMs, 10), 10 * passMs) * 1e6;
+  const best = new Map<string, number>();
   for (const s of subjects) {
+    const st = input.state;
+    st.delivered = st.coalesced = st.kicks = st.groupFiltered = 0;
     visits.set(s.name, s.runner(input, 1));
-    // Warm up for a while, not a fixed count: a runner reused from another cell may meet a new
-    // path (IRM, multi-target) here, deoptimise, and need time to be optimised again.
-    let spent = 0;
-    let best = Infinity;
-    for (let runs = 0; runs < 2 || spent < warmNs; runs++) {
-      const t = timePass(s.runner, input, 1).wall;
-      spent += t;
-      best = Math.min(best, t);
-    }
-    reps.set(s.name, Math.max(1, Math.round((passMs * 1e6) / Math.max(1, best))));
   }
+  for (let sweep = 0; sweep < 2; sweep++) {
+    for (const s of subjects) {
+      let spent = 0;
+      let fastest = Infinity;
+      for (let runs = 0; runs < 2 || spent < warmNs / 2; runs++) {
+        const t = timePass(s.runner, input, 1).wall;
+        spent += t;
+        fastest = Math.min(fastest, t);
+      }
+      best.set(s.name, fastest);
+    }
+  }
+  for (const s of subjects) reps.set(s.name, Math.max(1, Math.round((passMs * 1e6) / Math.max(1, best.get(s.name)!))));
   const cpu = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
   const wall = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
   for (let r = 0; r < rounds; r++) {

@@ -25,6 +25,7 @@ interface BenchFlags {
   native: boolean;
   memory: boolean;
   progress: boolean;
+  isolate: boolean;
 }
 
 function list(text: string, flag: string): string[] {
@@ -54,6 +55,7 @@ export function benchOptionsFromFlags(f: BenchFlags): BenchOptions {
     ...(f.seed !== undefined ? { seed: parseCount(f.seed, "--seed", 0xffff_ffff) } : {}),
     native: f.native,
     memory: f.memory,
+    isolate: f.isolate,
   };
 }
 
@@ -67,15 +69,16 @@ export function registerBench(program: Command): void {
     .option("--topologies <list>", "explicit topologies instead of --vcpus × --layouts: presets or topology JSON files, e.g. kvm:512,sparse:4096")
     .option("--engines <list>", "engines to time, comma-separated, or all (default all)")
     .option("--workloads <list>", `workloads, comma-separated (default ${BUILTIN_WORKLOADS.map((w) => w.name).join(",")}${families.length > 0 ? `; also ${families.join(", ")}` : ""})`)
-    .option("--quick", "sizes 64 and 512, 7 rounds, 1 ms passes (under a minute on 2 cores)")
+    .option("--quick", "sizes 64 and 512, 15 rounds, 1 ms passes (under a minute on 2 cores)")
     .option("--json", "print the report as one JSON object on stdout")
-    .option("--rounds <n>", "timed rounds per cell (default 9; --quick 7)")
+    .option("--rounds <n>", "timed rounds per cell (default 21; --quick 15)")
     .option("--writes <n>", "writes per generated batch (default 2048)")
     .option("--pass-ms <ms>", "target duration of one timed pass in ms (default 2; --quick 1)")
     .option("--seed <n>", "workload seed (default 1)")
     .option("--no-native", "skip the C++ anchor")
     .option("--no-memory", "skip the memory measurement at 4096 vCPUs")
     .option("--no-progress", "no progress bar on stderr")
+    .option("--no-isolate", "time every cell in this thread instead of a fresh worker thread per cell")
     .action(
       action(async (flags: BenchFlags) => {
         const options = benchOptionsFromFlags(flags);

@@ -12,7 +12,8 @@ import { presetTopology } from "../../src/topology/presets.ts";
 
 /** A run small enough for a test: one round, tiny passes, no anchor, no memory. */
 async function tiny(topologies: string[], workloads: string[], writes = 256): Promise<BenchReport> {
-  return runBench({ topologies, workloads, writes, rounds: 1, passMs: 0.02, native: false, memory: false, seed: 9 });
+  // In-thread: visits do not depend on JIT state, and a worker per cell costs a tsx start-up.
+  return runBench({ topologies, workloads, writes, rounds: 1, passMs: 0.02, native: false, memory: false, seed: 9, isolate: false });
 }
 
 function row(r: BenchReport, engine: string, workload: string, topology: string): BenchResult {
