@@ -10,7 +10,9 @@ function startWorker(job: CellJob): Worker {
   const self = import.meta.url;
   if (self.endsWith(".ts")) {
     const url = new URL("./cell-worker.ts", self).href;
-    const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
+    // Resolved here, next to this file: the eval'd bootstrap would resolve from the working directory.
+    const tsx = import.meta.resolve("tsx/esm/api");
+    const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
     return new Worker(boot, { eval: true, workerData: job });
   }
   return new Worker(new URL("./cell-worker.js", self), { workerData: job });
