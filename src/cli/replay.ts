@@ -9,7 +9,7 @@ import { hasMismatch, type ReplayReport, replayTrace } from "../trace/replay.ts"
 import { action, printJson } from "./util.ts";
 
 function pct(x: number): string {
-  return `${(100 * x).toFixed(1)}%`;
+  return `${(100 * x).toFixed(2)}%`;
 }
 
 /** The human-readable summary of one replay. */
