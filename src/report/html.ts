@@ -431,6 +431,15 @@ ${traces.length > 0 ? `<p>Real-trace mixes (a Linux-guest profile fitted to each
 </section>`;
 }
 
+/** Example writes for the explorer: value, what it shows. */
+const EXAMPLES: readonly (readonly [string, string])[] = [
+  ["0x011F8001", "two targets in cluster 31"],
+  ["0x0101FFFF", "a whole cluster"],
+  ["0x10000000000", "IRM: all but self"],
+  ["0x100000000001", "RS = 1 without RSS"],
+  ["0x10000000", "a RES0 bit set"],
+];
+
 function explorerSection(script: ExplorerScript): string {
   const initial = { value: "0x011F8001", register: "sgi1r" as const, topology: "kvm:512", sender: 3, lenient: false };
   const x = explore(initial);
@@ -457,6 +466,7 @@ ${note}
 <label>sender <input id="x-sender" name="sender" type="number" min="0" value="${String(initial.sender)}"></label>
 <label><input id="x-lenient" name="lenient" type="checkbox"> ignore RES0 bits</label>
 </form>
+<p class="examples">Examples: ${EXAMPLES.map(([v, what]) => `<button type="button" class="x-example" data-value="${v}" title="${esc(what)}">${esc(what)}</button>`).join(" ")}</p>
 <p id="x-error" class="error" role="alert" hidden></p>
 <div id="x-out">
 <p id="x-summary">${renderSummary(x)}</p>

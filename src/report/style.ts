@@ -37,6 +37,9 @@ dd { margin-left: 18px; }
 #x-value { font-family: ui-monospace, monospace; }
 #x-vcpus, #x-sender { width: 6em; }
 .error { color: var(--bad); background: #fdecec; border: 1px solid #f0b3b5; border-radius: 6px; padding: 8px 12px; font-weight: 600; }
+#explorer:not(.live) .examples { display: none; }
+.examples button { font: inherit; font-size: 13px; margin: 2px; padding: 2px 8px; border: 1px solid var(--line); border-radius: 12px; background: #fff; cursor: pointer; }
+.examples button:hover { background: #eef6ee; }
 #x-out.stale { opacity: 0.45; }
 .warnings { color: #8a5a00; }
 .explorer-tables { display: flex; flex-wrap: wrap; gap: 0 24px; align-items: flex-start; }

@@ -104,6 +104,16 @@ describe("report in Chromium", { timeout: 120_000 }, () => {
     assert.deepEqual(highlighted, [17, 18]);
   });
 
+  it("loads an example write from its button: IRM reaches every vCPU but the sender", async () => {
+    await page.selectOption("#x-preset", "kvm");
+    await page.fill("#x-vcpus", "512");
+    await page.fill("#x-sender", "3");
+    await page.click("button.x-example[data-value='0x10000000000']");
+    assert.equal(await page.inputValue("#x-value"), "0x10000000000");
+    const highlighted = await page.$$eval("#x-grid .cell.target", (cells) => cells.map((c) => Number(c.getAttribute("data-vcpu"))));
+    assert.deepEqual(highlighted, Array.from({ length: 512 }, (_, i) => i).filter((v) => v !== 3));
+  });
+
   it("shows the error in the page for an invalid value", async () => {
     await page.fill("#x-value", "0x0123XYZ");
     assert.equal(await page.isVisible("#x-error"), true);

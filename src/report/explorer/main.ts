@@ -51,6 +51,12 @@ function start(): void {
     e.preventDefault();
     update();
   });
+  for (const b of document.querySelectorAll<HTMLButtonElement>("button.x-example")) {
+    b.addEventListener("click", () => {
+      byId<HTMLInputElement>("x-value").value = b.dataset.value ?? "";
+      update();
+    });
+  }
   byId<HTMLElement>("explorer").classList.add("live");
   update();
 }
