@@ -104,6 +104,8 @@ function goalsTable(bench: BenchOutput): string {
   return table("The benchmark's goals, checked against this run", ["goal", "measured", "verdict"], rows);
 }
 
+const geomean = (xs: readonly number[]): number => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+
 function headline(bench: BenchOutput): string {
   const rows = bench.results;
   const sizes = unique(rows.map((r) => r.vcpus)).sort((a, b) => a - b);
@@ -153,10 +155,15 @@ function headline(bench: BenchOutput): string {
         return a && b ? [a / b] : [];
       });
       if (ratios.length === 0) return `<li><strong>${esc(e)}</strong>: not measured at ${String(at)} vCPUs (unsupported layout).</li>`;
-      const g = Math.exp(ratios.reduce((s, x) => s + Math.log(x), 0) / ratios.length);
+      const visitRatios = cells.flatMap((c) => {
+        const a = get(c, e)?.visitsPerWrite;
+        const b = get(c, "vsgi")?.visitsPerWrite;
+        return a && b ? [a / b] : [];
+      });
       const lo = Math.min(...ratios);
       const hi = Math.max(...ratios);
-      return `<li><strong>${esc(e)}</strong> takes <strong>${fmt(g)}×</strong> vsgi's time per write (geometric mean of ${String(ratios.length)} workload${ratios.length === 1 ? "" : "s"}; ${fmt(lo)}× to ${fmt(hi)}×).</li>`;
+      const visits = visitRatios.length > 0 ? ` and examines <strong>${fmt(geomean(visitRatios))}×</strong> as many vCPUs` : "";
+      return `<li><strong>${esc(e)}</strong> takes <strong>${fmt(geomean(ratios))}×</strong> vsgi's time per write${visits} (geometric means over ${String(ratios.length)} workload${ratios.length === 1 ? "" : "s"}; time ${fmt(lo)}× to ${fmt(hi)}×).</li>`;
     });
   return `<section id="headline"><h2>Headline: vsgi vs each engine at ${String(at)} vCPUs</h2>
 <p class="machine">Measured on ${esc(machineText(bench.machine))}, ${esc(bench.machine.date)}.</p>
