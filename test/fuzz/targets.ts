@@ -12,9 +12,9 @@ import { Readable } from "node:stream";
 import { createGunzip, gunzipSync, gzipSync } from "node:zlib";
 import { Command, CommanderError } from "commander";
 import fc from "fast-check";
-import { decodeGicdSgir } from "../../src/arch/gicd-sgir.ts";
+import { decodeGicdSgir, encodeGicdSgir } from "../../src/arch/gicd-sgir.ts";
 import { affinityOfMpidr } from "../../src/arch/mpidr.ts";
-import { decodeSgiRegister, SgiRegister } from "../../src/arch/sgi-register.ts";
+import { decodeSgiRegister, encodeSgiRegister, SgiRegister } from "../../src/arch/sgi-register.ts";
 import { parseRegisterValue } from "../../src/arch/value.ts";
 import { registerDecode } from "../../src/cli/decode.ts";
 import { registerExport } from "../../src/cli/export.ts";
@@ -174,6 +174,49 @@ export const affinityOfMpidrTarget: FuzzTarget<string | bigint | number> = {
     if (a === undefined || v === undefined) return;
     const want = ((field(v, 32n, 8n) << 24) | field(v, 0n, 24n)) >>> 0;
     if (a !== want) throw new Error(`affinityOfMpidr(${v.toString(16)}) = ${a.toString(16)}, want ${want.toString(16)}`);
+  },
+};
+
+/** A field value as a caller might pass it: in range, out of range, negative, fractional, not a number. */
+const fieldValue = (max: number): fc.Arbitrary<number> =>
+  fc.oneof({ weight: 24, arbitrary: fc.nat(max) }, { weight: 1, arbitrary: fc.integer() }, { weight: 1, arbitrary: fc.double() }, { weight: 1, arbitrary: fc.constantFrom(max + 1, -1, 0.5, Number.NaN) });
+
+export const encodeSgiRegisterTarget: FuzzTarget<{ intid: number; aff3?: number; aff2?: number; aff1?: number; targetList?: number; rs?: number; irm?: number }> = {
+  name: "encodeSgiRegister (round trip)",
+  arbitrary: fc.record(
+    { intid: fieldValue(15), aff3: fieldValue(255), aff2: fieldValue(255), aff1: fieldValue(255), targetList: fieldValue(0xffff), rs: fieldValue(15), irm: fieldValue(1) },
+    { requiredKeys: ["intid"] },
+  ),
+  run: (fields) => {
+    const v = expectTyped(() => encodeSgiRegister(fields));
+    const limits = { intid: 15, aff3: 255, aff2: 255, aff1: 255, targetList: 0xffff, rs: 15, irm: 1 } as const;
+    const valid = Object.entries(limits).every(([k, max]) => {
+      const x = fields[k as keyof typeof fields] ?? 0;
+      return Number.isInteger(x) && x >= 0 && x <= max;
+    });
+    if ((v !== undefined) !== valid) throw new Error(`encodeSgiRegister(${JSON.stringify(fields)}): accepted ${String(v !== undefined)}, oracle ${String(valid)}`);
+    if (v === undefined) return;
+    const w = decodeSgiRegister(v);
+    for (const k of Object.keys(limits) as (keyof typeof limits)[]) {
+      if (w[k] !== (fields[k] ?? 0)) throw new Error(`round trip of ${JSON.stringify(fields)} gave ${k} = ${String(w[k])}`);
+    }
+  },
+};
+
+export const encodeGicdSgirTarget: FuzzTarget<{ sgiIntid: number; nsatt: number; cpuTargetList: number; targetListFilter: number }> = {
+  name: "encodeGicdSgir (round trip)",
+  arbitrary: fc.record({ sgiIntid: fieldValue(15), nsatt: fieldValue(1), cpuTargetList: fieldValue(0xff), targetListFilter: fieldValue(3) }),
+  run: (fields) => {
+    const v = expectTyped(() => encodeGicdSgir(fields as Parameters<typeof encodeGicdSgir>[0]));
+    const limits = { sgiIntid: 15, nsatt: 1, cpuTargetList: 0xff, targetListFilter: 3 } as const;
+    const valid = Object.entries(limits).every(([k, max]) => {
+      const x = fields[k as keyof typeof fields];
+      return Number.isInteger(x) && x >= 0 && x <= max;
+    });
+    if ((v !== undefined) !== valid) throw new Error(`encodeGicdSgir(${JSON.stringify(fields)}): accepted ${String(v !== undefined)}, oracle ${String(valid)}`);
+    if (v === undefined) return;
+    const w = decodeGicdSgir(v, { strict: false });
+    for (const k of Object.keys(limits) as (keyof typeof limits)[]) if (w[k] !== fields[k]) throw new Error(`round trip of ${JSON.stringify(fields)} gave ${k} = ${String(w[k])}`);
   },
 };
 
@@ -436,6 +479,8 @@ export const TARGETS: readonly FuzzTarget<never>[] = [
   decodeSgiRegisterTarget,
   decodeGicdSgirTarget,
   affinityOfMpidrTarget,
+  encodeSgiRegisterTarget,
+  encodeGicdSgirTarget,
   parseTopologyJsonTarget,
   traceLinesTarget,
   traceStreamTarget,
