@@ -175,6 +175,12 @@ ${goalsTable(bench)}
 </section>`;
 }
 
+/** The sweep's settings in words. */
+function settingsText(bench: BenchOutput): string {
+  const st = bench.settings;
+  return `This run: ${String(st.rounds)} rounds of ${String(st.passMs)} ms passes over ${fmt(st.writes)} seeded writes per cell (seed ${String(st.seed)}), on ${esc(st.topologies.join(", "))}; the sweep took ${fmt(st.seconds)} s.`;
+}
+
 function benchCharts(bench: BenchOutput): string {
   const rows = bench.results;
   const floors = floorOf(bench);
@@ -228,7 +234,7 @@ function benchCharts(bench: BenchOutput): string {
 <p>The algorithmic cost, counted (not timed): how many vCPU records or table slots each engine examines for one write. Log–log: a slope of 1 is a scan of the whole VM; flat is cost independent of VM size. Engines with equal counts draw on top of each other; the tables above and below list every figure.</p>
 <div class="charts">${visits.join("\n")}</div></section>
 <section id="time"><h2>Time per write</h2>
-<p>Median ns per write over interleaved rounds; the pale bar is the spread, the dashed black line the floor (decode + set one pending bit, no lookup).</p>
+<p>Median ns per write over interleaved rounds; the pale bars are each engine's fastest–slowest round, the dashed black line the floor (decode + set one pending bit per target, no lookup). ${settingsText(bench)}</p>
 <div class="charts">${ns.join("\n")}</div></section>
 <section id="ratios"><h2>Ratios vs kvm-linear (Linux ≤ 6.6)</h2>
 <p>How many times faster than Linux ≤ 6.6's scan each engine dispatches the same writes, measured in the same rounds. An engine absent from a panel does not support that layout (rfc-affskip and xen assume KVM's default MPIDRs).</p>

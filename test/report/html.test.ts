@@ -39,6 +39,7 @@ describe("HTML report", () => {
     assert.equal(doc.querySelectorAll("#headline b").length, 0, "machine text is escaped, not markup");
     assert.match(h, /vsgi within 2× of the floor/);
     assert.match(doc.querySelector("header .machine")?.textContent ?? "", /load average 1.5 at start/);
+    assert.match(doc.querySelector("#time")?.textContent ?? "", /5 rounds of 1 ms passes over 2,048 seeded writes per cell \(seed 1\), on kvm:16, kvm:64, kvm:512/);
   });
 
   it("flags trace mismatches and failures in red and says what is missing", () => {

@@ -41,6 +41,7 @@ export function sampleResults(): LabResults {
     machine: { node: "v20.0.0", cpus: 2, cpuModel: "Test CPU <b>", date: "2026-11-26T06:00:00.000Z" },
     bench: {
       machine: { node: "v20.0.0", cpus: 2, cpuModel: "Test CPU <b>", date: "2026-11-26T06:00:00.000Z", loadavg: [1.5, 1, 1] },
+      settings: { quick: true, rounds: 5, writes: 2048, passMs: 1, seed: 1, topologies: ["kvm:16", "kvm:64", "kvm:512"], engines: [...ENGINES], workloads: ["unicast-last-cluster", "broadcast-irm"], seconds: 9.5 },
       results,
       floors: results.filter((r) => r.engine === "vsgi").map((r) => ({ kind: "floor", workload: r.workload, topology: r.topology, vcpus: r.vcpus, nsPerWrite: 3, spread: 0.1 })),
       goals: [
