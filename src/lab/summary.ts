@@ -43,20 +43,23 @@ function benchLines(results: LabResults): string[] {
 
 function traceLines(results: LabResults): string[] {
   if (isMissing(results.traces)) return [`traces: missing — ${results.traces.missing}`];
-  const out = ["Real traces:"];
+  const W = 42;
+  const name = (t: string): string => {
+    const n = t.replace(/\.log(\.gz)?$/, "");
+    return n.length > W ? `${n.slice(0, W - 1)}…` : n.padEnd(W);
+  };
+  // One line per trace; "mismatches" counts writes any engine or QEMU's record disagrees on.
+  const out = [`${"Real traces".padEnd(W + 2)}${"writes".padStart(7)}${"unicast".padStart(8)}${"tgt/w".padStart(6)} mismatches`];
   for (const r of results.traces.replays) {
     if ("error" in r) {
-      out.push(`  ${r.trace}: FAILED — ${r.error}`);
+      out.push(`  ${name(r.trace)} FAILED: ${r.error}`);
       continue;
     }
     const t = r as TraceReplay;
     const bad = Object.entries(t.engines).flatMap(([e, x]) => ("mismatches" in x && x.mismatches > 0 ? [`${e} ${String(x.mismatches)}`] : []));
     if (t.oracle.mismatches > 0) bad.unshift(`QEMU ${String(t.oracle.mismatches)}`);
-    const checked = t.oracle.checked > 0 ? "QEMU, engines" : "engines; no QEMU deliveries";
-    out.push(
-      `  ${t.trace}`,
-      `    ${fmt(t.writes)} writes, ${pct(t.stats.unicastShare)} unicast, ${fmt(mean(t.stats.targetsPerWrite))} targets/write; ${bad.length === 0 ? `no mismatch (${checked})` : `MISMATCHES ${bad.join(", ")}`}`,
-    );
+    const verdict = bad.length > 0 ? `FLAGGED ${bad.join(", ")}` : t.oracle.checked > 0 ? "0" : "0 (no QEMU record)";
+    out.push(`  ${name(t.trace)}${fmt(t.writes).padStart(7)}${pct(t.stats.unicastShare).padStart(8)}${fmt(mean(t.stats.targetsPerWrite)).padStart(6)} ${verdict}`);
   }
   return out;
 }
