@@ -157,7 +157,7 @@ export function intidChart(title: string, counts: readonly { readonly intid: num
     marginLeft: 56,
     ariaLabel: title,
     x: { label: "INTID (SGI number) →", domain: counts.map((c) => c.intid), tickFormat: "d" },
-    y: { label: "↑ SGIs written", grid: true, tickFormat: "," },
+    y: { label: "↑ SGIs written", grid: true, tickFormat: ",d" },
     color: { legend: true, domain: ["SGIs per INTID"], range: ["#4269d0"] },
     marks: [Plot.barY(counts, { x: "intid", y: "sgis", fill: () => "SGIs per INTID", title: (d: { intid: number; sgis: number }) => `INTID ${String(d.intid)}: ${String(d.sgis)}` }), Plot.ruleY([0])],
   });

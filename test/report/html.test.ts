@@ -27,6 +27,9 @@ describe("HTML report", () => {
     assert.match(text, /vCPUs in the VM \(log scale\)/);
     assert.match(text, /visits per write/);
     assert.ok((visits?.querySelectorAll("circle").length ?? 0) >= 21, "one dot per engine and size");
+    const ticks = [...doc.querySelectorAll("[aria-label$='tick label'] text")].map((t) => t.textContent ?? "");
+    assert.ok(ticks.length > 0);
+    assert.deepEqual(ticks.filter((t) => /e[+-]\d/.test(t)), [], "no exponent notation on any axis");
   });
 
   it("leads with vsgi vs each engine at 512 vCPUs and the machine", () => {
