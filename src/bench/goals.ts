@@ -56,13 +56,18 @@ export function evaluateGoals(r: Inputs): GoalResult[] {
   });
 
   // 2. unicast flat in n and ≤ 12 ns.
-  const u4 = find(r, "vsgi", "unicast-random", "kvm:4")?.nsPerWrite ?? null;
-  const u4096 = find(r, "vsgi", "unicast-random", "kvm:4096")?.nsPerWrite ?? null;
-  goals.push(
-    u4 === null || u4096 === null
-      ? { id: "unicast-flat", goal: "vsgi unicast-random at 4096 vCPUs ≤ 1.2 × at 4", measured: "not measured (needs kvm:4 and kvm:4096)", met: null }
-      : { id: "unicast-flat", goal: "vsgi unicast-random at 4096 vCPUs ≤ 1.2 × at 4", measured: `${fmt(u4096 / u4)}× (${fmt(u4096)} ns vs ${fmt(u4)} ns)`, met: u4096 <= 1.2 * u4 },
-  );
+  const x4 = find(r, "vsgi", "unicast-random", "kvm:4");
+  const x4096 = find(r, "vsgi", "unicast-random", "kvm:4096");
+  const u4 = x4?.nsPerWrite ?? null;
+  const u4096 = x4096?.nsPerWrite ?? null;
+  if (u4 === null || u4096 === null) {
+    goals.push({ id: "unicast-flat", goal: "vsgi unicast-random at 4096 vCPUs ≤ 1.2 × at 4", measured: "not measured (needs kvm:4 and kvm:4096)", met: null });
+  } else {
+    // The two cells run at different moments; on a busy machine the floor moves too, so the
+    // floor-relative figure is given beside the raw one (the verdict uses the raw one).
+    const rel = x4?.vsFloor != null && x4096?.vsFloor != null ? `; relative to each cell's floor ${fmt(x4096.vsFloor / x4.vsFloor)}×` : "";
+    goals.push({ id: "unicast-flat", goal: "vsgi unicast-random at 4096 vCPUs ≤ 1.2 × at 4", measured: `${fmt(u4096 / u4)}× (${fmt(u4096)} ns vs ${fmt(u4)} ns${rel})`, met: u4096 <= 1.2 * u4 });
+  }
   goals.push(cellGoal(r, "unicast-12ns", "vsgi unicast-random ≤ 12 ns median at 4096 vCPUs", "vsgi", "unicast-random", "kvm:4096", (x) => x.nsPerWrite, { max: 12 }, " ns"));
 
   // 3. within 1.5× of the floor for unicast, on every topology.
