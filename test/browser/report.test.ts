@@ -5,7 +5,8 @@
  * Screenshots go to test-output/browser/.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
@@ -14,7 +15,9 @@ import { runLab } from "../../src/lab/run.ts";
 import { CHROMIUM, launchChromium } from "./chromium.ts";
 
 const OUT = resolve("test-output", "browser");
-const REPORT = join(OUT, "report");
+// The report goes to a fresh directory per run, so two runs at once (a shared checkout) never
+// delete each other's page; screenshots overwrite their fixed names in OUT.
+const REPORT = mkdtempSync(join(tmpdir(), "vsgi-report-"));
 
 /** A few seconds of benchmark: two sizes, two workloads, short passes. */
 const TINY_BENCH = { vcpus: [16, 64], layouts: ["kvm"], workloads: ["unicast-last-cluster", "broadcast-irm"], rounds: 3, passMs: 1, writes: 256, native: false, memory: false };
@@ -29,7 +32,6 @@ describe("report in Chromium", { timeout: 120_000 }, () => {
 
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (.ci/run does it with apt-get)`);
-    rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });
     await runLab({ out: REPORT, quick: true, bench: TINY_BENCH });
     ({ context, close } = await launchChromium());
@@ -46,6 +48,7 @@ describe("report in Chromium", { timeout: 120_000 }, () => {
 
   after(async () => {
     await close?.();
+    rmSync(REPORT, { recursive: true, force: true });
   });
 
   it("renders every chart as SVG with marks, axis labels and a legend", async () => {
