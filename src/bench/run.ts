@@ -1,9 +1,10 @@
 /**
  * `runBench`: the benchmark behind `vsgi bench` and `vsgi lab`. For every topology × workload
  * it generates one seeded batch of encoded writes, resolves their true targets, then times every
- * engine and three floors on that batch in interleaved rounds (src/bench/timing.ts), counts
- * visits from the engines' return values, and derives the ratios. The native anchor and the
- * memory measurement follow. Timings are reported, never asserted.
+ * engine and three floors on that batch in interleaved rounds (src/bench/timing.ts), in a fresh
+ * worker thread per cell (src/bench/cell.ts), counts visits from the engines' return values, and
+ * derives the ratios. The native anchor and the memory measurement follow. Timings are
+ * reported, never asserted.
  */
 import { arch, cpus, loadavg, platform } from "node:os";
 import { ENGINE_NAMES, type EngineName, prepareEngines } from "../engines/index.ts";
