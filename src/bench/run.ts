@@ -43,7 +43,7 @@ export interface BenchOptions {
   /** Writes per batch (default 2048). */
   readonly writes?: number;
   /**
-   * Target duration of one timed pass in ms (default 2; quick 1). Short passes are less often
+   * Target duration of one timed pass in ms (default 2; quick 0.5). Short passes are less often
    * cut by the scheduler on a busy machine; the median over rounds does the rest.
    */
   readonly passMs?: number;
@@ -230,7 +230,7 @@ function settle(o: BenchOptions): Settings {
     quick,
     rounds: checkPositive(o.rounds ?? (quick ? 15 : 21), "--rounds", 1000),
     writes: checkPositive(o.writes ?? 2048, "--writes", 1 << 22),
-    passMs: o.passMs ?? (quick ? 1 : 2),
+    passMs: o.passMs ?? (quick ? 0.5 : 2),
     seed: o.seed ?? 1,
     topologies,
     engines,
