@@ -437,6 +437,9 @@ export const cliTarget: FuzzTarget<string[]> = {
     const out = process.stdout.write;
     const err = process.stderr.write;
     const code = process.exitCode;
+    // Random words after --out are relative paths: write them inside the scratch folder, not the checkout.
+    const cwd = process.cwd();
+    process.chdir(f.dir);
     process.stdout.write = (() => true) as typeof process.stdout.write;
     process.stderr.write = (() => true) as typeof process.stderr.write;
     try {
@@ -444,6 +447,7 @@ export const cliTarget: FuzzTarget<string[]> = {
         await fuzzProgram().parseAsync(argv, { from: "user" });
       });
     } finally {
+      process.chdir(cwd);
       process.stdout.write = out;
       process.stderr.write = err;
       process.exitCode = code;
