@@ -29,7 +29,19 @@ export {
   routeOnEngines,
   type Support,
 } from "./engines/index.ts";
-export { ErrorCode, InvalidRegisterError, InvalidValueError, TopologyError, UnknownVcpuError, UsageError, VsgiError } from "./errors.ts";
+export {
+  ErrorCode,
+  InvalidRegisterError,
+  InvalidValueError,
+  TopologyError,
+  TraceParseError,
+  UnknownVcpuError,
+  UsageError,
+  VsgiError,
+} from "./errors.ts";
 export { GICV2_MAX_CPUS, type GicDiagnostics, gicdSgirTargetMask, VirtualGic, type VirtualGicOptions } from "./gic.ts";
+export { AtomicSgiState, sharedSgiLayout } from "./state/shared.ts";
 export { type DeliverySink, type KickHandler, SGI_COUNT, SgiState, sgiStateLayout, SPURIOUS_INTID } from "./state/sgi-state.ts";
 export { loadTopology, MAX_VCPUS, parseTopologyJson, presetTopology, Topology } from "./topology/index.ts";
+export { type ReadTraceOptions, type ReplayReport, readTrace, replayTrace, type TraceEvent } from "./trace/index.ts";
+export { linuxSgi1rWrites } from "./workload/linux-gicv3.ts";
