@@ -55,10 +55,10 @@ const HERE = fileURLToPath(new URL(".", import.meta.url));
 /** The repository (or package) root: src/lab/ and dist/lab/ are both two levels down. */
 export const REPO_ROOT = resolve(HERE, "..", "..");
 
-/** The bundled real traces: fixtures/*.log.gz in the repository and in ../shared/fixtures. */
+/** The bundled real traces: fixtures/*.log.gz and fixtures/shared/*.log.gz in the repository, and ../shared/fixtures beside it. */
 export function bundledTraces(root = REPO_ROOT): string[] {
   const found = new Map<string, string>();
-  for (const dir of [join(root, "fixtures"), join(root, "..", "shared", "fixtures")]) {
+  for (const dir of [join(root, "fixtures"), join(root, "fixtures", "shared"), join(root, "..", "shared", "fixtures")]) {
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir).sort()) {
       // The same capture may be bundled in both places: replay it once.
@@ -97,7 +97,7 @@ async function runBenchPart(options: LabOptions, onProgress: (p: LabProgress) =>
 }
 
 async function runTracesPart(paths: readonly string[], onProgress: (p: LabProgress) => void): Promise<LabResults["traces"]> {
-  if (paths.length === 0) return { missing: "no trace found (fixtures/*.log.gz, ../shared/fixtures/*.log.gz) and none given with --trace" };
+  if (paths.length === 0) return { missing: "no trace found (fixtures/*.log.gz, fixtures/shared/*.log.gz, ../shared/fixtures/*.log.gz) and none given with --trace" };
   const replays: (TraceReplay | TraceFailure)[] = [];
   for (const [i, path] of paths.entries()) {
     onProgress({ phase: "traces", done: i, total: paths.length, label: basename(path) });

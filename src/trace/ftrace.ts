@@ -5,7 +5,7 @@
  *   `<task>-<pid> [<cpu>] <flags> <sec>.<usec>: ipi_raise: target_mask=00000000,0000000a (Function call interrupts)`
  *
  * Also read: raw lines copied to a console behind `@@F ` (vsgi capture --ipi-raise), and the
- * condensed dump `@@K <workload> <cpu> <sec>.<usec> <mask> <reason>` of ../shared/fixtures.
+ * condensed dump `@@K <workload> <cpu> <sec>.<usec> <mask> <reason>` of fixtures/shared (copied from the project's ../shared/fixtures).
  *
  * Each IPI becomes the ICC_SGI1R_EL1 writes a Linux GICv3 guest makes for it (one per run of
  * consecutive CPUs in one cluster, src/workload/linux-gicv3.ts), all sharing one `group`.

@@ -1,5 +1,5 @@
 /**
- * SGI write statistics of the real Linux 6.1 guest traces in ../shared/fixtures (QEMU 7.2 TCG,
+ * SGI write statistics of the real Linux 6.1 guest traces in fixtures/shared (QEMU 7.2 TCG,
  * `virt`, GICv3, 4 vCPUs; see that folder's README), counted once at grep level and kept here
  * so named profiles do not need the traces at run time:
  * - whole files: `zcat <log> | grep -c gicv3_icc_generate_sgi`, `grep -o 'SGI [0-9]* '`,
@@ -12,7 +12,7 @@ import type { MixStats } from "./stats.ts";
 
 /** One counted segment of a fixture. */
 export interface FixtureSegment {
-  /** Fixture file name in ../shared/fixtures. */
+  /** Fixture file name in fixtures/shared. */
   readonly file: string;
   /** Workload marker name, or `(whole file)`. */
   readonly segment: string;

@@ -7,7 +7,7 @@ import { UsageError } from "../errors.ts";
 import { fixtureStats, mergeStats } from "./fixture-stats.ts";
 import { fitProfile, type LinuxIpiProfile } from "./profile.ts";
 
-const FIXTURES = "../shared/fixtures (Linux 6.1 guest, QEMU 7.2 TCG, 4 vCPUs)";
+const FIXTURES = "fixtures/shared (Linux 6.1 guest, QEMU 7.2 TCG, 4 vCPUs)";
 
 function fitted(name: string, segments: readonly string[], description: string): LinuxIpiProfile {
   const stats = mergeStats(segments.map((s) => fixtureStats(s)));

@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Readable } from "node:stream";
 import { createGunzip, gunzipSync, gzipSync } from "node:zlib";
 import { Command, CommanderError } from "commander";
@@ -55,7 +56,8 @@ export function isTypedError(e: unknown): boolean {
   return e instanceof VsgiError || e instanceof CommanderError;
 }
 
-const FIXTURES = "/work/shared/fixtures";
+/** The shared real traces, copied into the repository. */
+const FIXTURES = fileURLToPath(new URL("../../fixtures/shared", import.meta.url));
 let rejected = 0;
 
 /** Calls `fn`; a typed error counts as a rejection, anything else propagates as a finding. */

@@ -39,7 +39,7 @@ function grepCount(path: string): GrepCount {
 }
 
 const SHARED = ["qemu-virt-4vcpu-linux6.1.log.gz", "qemu-virt-4vcpu-linux6.1-hotplug-membarrier.log.gz"];
-// The README of ../shared/fixtures states these counts; the grep count must agree with them too.
+// The README of fixtures/shared states these counts; the grep count must agree with them too.
 const DOCUMENTED: Record<string, { writes: number; deliveries: number }> = {
   "qemu-virt-4vcpu-linux6.1.log.gz": { writes: 29970, deliveries: 29997 },
   "qemu-virt-4vcpu-linux6.1-hotplug-membarrier.log.gz": { writes: 1688, deliveries: 1810 },

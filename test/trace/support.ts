@@ -7,8 +7,8 @@ import { gzipSync } from "node:zlib";
 import type { TraceEvent } from "../../src/trace/event.ts";
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
-/** The project's shared real traces (read-only, beside the repository). */
-export const SHARED_FIXTURES = resolve(REPO_ROOT, "../shared/fixtures");
+/** The project's shared real traces, copied unchanged from ../shared/fixtures into the repository. */
+export const SHARED_FIXTURES = resolve(REPO_ROOT, "fixtures/shared");
 /** The traces this repository commits. */
 export const OWN_FIXTURES = resolve(REPO_ROOT, "fixtures");
 
