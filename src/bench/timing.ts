@@ -71,6 +71,18 @@ export function engineRunner(engine: Engine): Runner {
   return (input, reps) => run(engine, input, reps);
 }
 
+/** The floors' pending update: one bit per pre-resolved target (IRM: every vCPU but the sender). */
+const MARK_TARGETS = `      const base = w.intid * words;
+      if (w.irm === 1) {
+        const s = sender[i];
+        for (let v = 0; v < n; v++) if (v !== s) pending[base + (v >>> 5)] |= 1 << (v & 31);
+      } else {
+        for (let j = start[i], e = start[i + 1]; j < e; j++) {
+          const v = list[j];
+          pending[base + (v >>> 5)] |= 1 << (v & 31);
+        }
+      }`;
+
 /**
  * The floor: decode, then set one pending bit per (pre-resolved) target, straight into the
  * pending bitmap — no lookup, no counters, no group check. IRM writes set n − 1 bits one by one,
@@ -84,16 +96,7 @@ export function floorRunner(): Runner {
     pending.fill(0);
     for (let i = 0; i < count; i++) {
       decode(w, hi[i], lo[i], reg[i]);
-      const base = w.intid * words;
-      if (w.irm === 1) {
-        const s = sender[i];
-        for (let v = 0; v < n; v++) if (v !== s) pending[base + (v >>> 5)] |= 1 << (v & 31);
-      } else {
-        for (let j = start[i], e = start[i + 1]; j < e; j++) {
-          const v = list[j];
-          pending[base + (v >>> 5)] |= 1 << (v & 31);
-        }
-      }
+${MARK_TARGETS}
     }
   }
   return visits;`,
@@ -143,16 +146,7 @@ export function bigintFloorRunner(): Runner {
     for (let i = 0; i < count; i++) {
       const value = values[i];
       decode(w, Number(value >> 32n), Number(value & 0xffffffffn), reg[i]);
-      const base = w.intid * words;
-      if (w.irm === 1) {
-        const s = sender[i];
-        for (let v = 0; v < n; v++) if (v !== s) pending[base + (v >>> 5)] |= 1 << (v & 31);
-      } else {
-        for (let j = start[i], e = start[i + 1]; j < e; j++) {
-          const v = list[j];
-          pending[base + (v >>> 5)] |= 1 << (v & 31);
-        }
-      }
+${MARK_TARGETS}
     }
   }
   return visits;`,
