@@ -202,23 +202,28 @@ export class SgiState implements DeliverySink {
       if (m === 0) return;
     }
     const old = this.pending[i]!;
-    const newly = m & ~old;
     this.pending[i] = old | m;
+    this.countWord(word, m, m & ~old, w.intid);
+  }
+
+  /**
+   * Accounts one bitmap word of a multi-target delivery: `mask` vCPUs of word `word` were
+   * reached, `newly` of them became pending (kicked), the rest coalesced.
+   */
+  protected countWord(word: number, mask: number, newly: number, intid: number): void {
+    const m = mask >>> 0;
+    const fresh = newly >>> 0;
     const total = popcount32(m);
+    const kicked = fresh === m ? total : popcount32(fresh);
     this.delivered += total;
-    if (newly === 0) {
-      this.coalesced += total;
-      return;
-    }
-    const fresh = newly === m ? total : popcount32(newly);
-    this.kicks += fresh;
-    this.coalesced += total - fresh;
+    this.coalesced += total - kicked;
+    this.kicks += kicked;
     if (this.onKick !== null) {
-      let bits = newly;
+      let bits = fresh;
       while (bits !== 0) {
         const b = 31 - Math.clz32(bits & -bits);
         bits &= bits - 1;
-        this.onKick(word * 32 + b, w.intid);
+        this.onKick(word * 32 + b, intid);
       }
     }
   }
@@ -275,22 +280,10 @@ export class SgiState implements DeliverySink {
         if (m !== mask) this.groupFiltered += popcount32((mask & ~m) >>> 0);
         mask = m;
       }
-      const old = this.pending[base + k]!;
-      const newly = (mask & ~old) >>> 0;
-      this.pending[base + k] = old | mask;
       if (mask === 0) continue;
-      this.delivered += popcount32(mask >>> 0);
-      if (newly !== (mask >>> 0)) this.coalesced += popcount32((mask & old) >>> 0);
-      if (newly === 0) continue;
-      this.kicks += popcount32(newly);
-      if (this.onKick !== null) {
-        let bits = newly;
-        while (bits !== 0) {
-          const b = 31 - Math.clz32(bits & -bits);
-          bits &= bits - 1;
-          this.onKick(k * 32 + b, w.intid);
-        }
-      }
+      const old = this.pending[base + k]!;
+      this.pending[base + k] = old | mask;
+      this.countWord(k, mask, mask & ~old, w.intid);
     }
   }
 

@@ -177,20 +177,7 @@ export class AtomicSgiState extends SgiState {
       m = g;
     }
     if (m === 0) return;
-    const newly = atomicOrNewly(this.pending, i, m);
-    const total = popcount32(m >>> 0);
-    const fresh = popcount32(newly);
-    this.delivered += total;
-    this.coalesced += total - fresh;
-    this.kicks += fresh;
-    if (this.onKick !== null) {
-      let bits = newly;
-      while (bits !== 0) {
-        const b = 31 - Math.clz32(bits & -bits);
-        bits &= bits - 1;
-        this.onKick(word * 32 + b, w.intid);
-      }
-    }
+    this.countWord(word, m, atomicOrNewly(this.pending, i, m), w.intid);
   }
 
   override deliverAllBut(sender: number, w: SgiWrite): void {
@@ -207,19 +194,7 @@ export class AtomicSgiState extends SgiState {
         mask = m;
       }
       if (mask === 0) continue;
-      const newly = atomicOrNewly(this.pending, base + k, mask);
-      this.delivered += popcount32(mask >>> 0);
-      if (newly !== mask >>> 0) this.coalesced += popcount32((mask & ~newly) >>> 0);
-      if (newly === 0) continue;
-      this.kicks += popcount32(newly);
-      if (this.onKick !== null) {
-        let bits = newly;
-        while (bits !== 0) {
-          const b = 31 - Math.clz32(bits & -bits);
-          bits &= bits - 1;
-          this.onKick(k * 32 + b, w.intid);
-        }
-      }
+      this.countWord(k, mask, atomicOrNewly(this.pending, base + k, mask), w.intid);
     }
   }
 
