@@ -119,32 +119,24 @@ function headline(bench: BenchOutput): string {
     const [w = "", t = ""] = cell.split("|");
     return `${esc(w)} <span class="dim">${esc(t)}</span>`;
   };
-  const nsRows = cells.map((c) => {
-    const v = get(c, "vsgi");
-    return [
-      label(c),
-      ...engines.map((e) => {
-        const r = get(c, e);
-        if (r === undefined) return "";
-        if (r.nsPerWrite === null) return `<span class="dim" title="${esc(r.unsupported ?? "unsupported")}">n/a</span>`;
-        const ratio = v?.nsPerWrite && e !== "vsgi" ? ` <span class="ratio">${fmt(r.nsPerWrite / v.nsPerWrite)}×</span>` : "";
-        return `<span class="num">${fmt(r.nsPerWrite)}</span>${ratio}`;
-      }),
-    ];
-  });
-  const visitRows = cells.map((c) => {
-    const v = get(c, "vsgi");
-    return [
-      label(c),
-      ...engines.map((e) => {
-        const r = get(c, e);
-        if (r === undefined) return "";
-        if (r.visitsPerWrite === null) return `<span class="dim" title="${esc(r.unsupported ?? "unsupported")}">n/a</span>`;
-        const ratio = v?.visitsPerWrite && e !== "vsgi" ? ` <span class="ratio">${fmt(r.visitsPerWrite / v.visitsPerWrite)}×</span>` : "";
-        return `<span class="num">${fmt(r.visitsPerWrite)}</span>${ratio}`;
-      }),
-    ];
-  });
+  // One row per (workload, topology) cell: each engine's figure and its ratio to vsgi's.
+  const metricRows = (metric: "nsPerWrite" | "visitsPerWrite"): string[][] =>
+    cells.map((c) => {
+      const v = get(c, "vsgi")?.[metric];
+      return [
+        label(c),
+        ...engines.map((e) => {
+          const r = get(c, e);
+          if (r === undefined) return "";
+          const x = r[metric];
+          if (x === null) return `<span class="dim" title="${esc(r.unsupported ?? "unsupported")}">n/a</span>`;
+          const ratio = v && e !== "vsgi" ? ` <span class="ratio">${fmt(x / v)}×</span>` : "";
+          return `<span class="num">${fmt(x)}</span>${ratio}`;
+        }),
+      ];
+    });
+  const nsRows = metricRows("nsPerWrite");
+  const visitRows = metricRows("visitsPerWrite");
   // One sentence per engine: geometric mean, over the workloads measured at this size, of its time ÷ vsgi's.
   const sentences = engines
     .filter((e) => e !== "vsgi" && e !== "reference")
