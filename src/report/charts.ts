@@ -60,18 +60,25 @@ export interface SeriesPoint {
  */
 const sizesOf = (points: readonly { readonly vcpus: number }[]): number[] => [...new Set(points.map((p) => p.vcpus))].sort((a, b) => a - b);
 
-/** Visits per write against vCPUs, log–log, one line per engine. */
-export function visitsChart(title: string, points: readonly SeriesPoint[]): string {
-  const data = points.filter((p) => p.y > 0);
-  return renderPlot({
+/** The frame every per-VM-size chart shares: size, margins, grid and a base-2 log x axis labelled at each measured size. */
+function vcpuFrame(title: string, points: readonly { readonly vcpus: number }[], width = 520): Plot.PlotOptions {
+  return {
     title,
-    width: 520,
+    width,
     height: 340,
     marginLeft: 56,
     marginBottom: 42,
     grid: true,
     ariaLabel: title,
     x: { type: "log", base: 2, label: "vCPUs in the VM (log scale) →", labelAnchor: "center", labelOffset: 36, tickFormat: (d: number) => String(d), ticks: sizesOf(points) },
+  };
+}
+
+/** Visits per write against vCPUs, log–log, one line per engine. */
+export function visitsChart(title: string, points: readonly SeriesPoint[]): string {
+  const data = points.filter((p) => p.y > 0);
+  return renderPlot({
+    ...vcpuFrame(title, points),
     y: { type: "log", label: "↑ visits per write (vCPU records examined, log scale)", tickFormat: "~s" },
     color: colorScale(data.map((d) => d.engine)),
     marks: [
@@ -88,14 +95,7 @@ export function nsChart(title: string, points: readonly SeriesPoint[], floor: re
   const floorPts = floor.filter((f) => f.y > 0).map((f) => ({ ...f, engine: "floor" }));
   const spreadEngines = engineDomain(withSpread.map((p) => p.engine));
   return renderPlot({
-    title,
-    width: 520,
-    height: 340,
-    marginLeft: 56,
-    marginBottom: 42,
-    grid: true,
-    ariaLabel: title,
-    x: { type: "log", base: 2, label: "vCPUs in the VM (log scale) →", labelAnchor: "center", labelOffset: 36, tickFormat: (d: number) => String(d), ticks: sizesOf(points) },
+    ...vcpuFrame(title, points),
     y: { type: "log", label: "↑ ns per write (median, log scale)", tickFormat: "~s" },
     color: colorScale([...data.map((d) => d.engine), ...(floorPts.length > 0 ? ["floor"] : [])]),
     marks: [
@@ -166,14 +166,7 @@ export function intidChart(title: string, counts: readonly { readonly intid: num
 /** A share (0..1) per engine and VM size, e.g. the lookup share of a whole vSGI. */
 export function shareChart(title: string, yLabel: string, points: readonly SeriesPoint[]): string {
   return renderPlot({
-    title,
-    width: 620,
-    height: 340,
-    marginLeft: 56,
-    marginBottom: 42,
-    grid: true,
-    ariaLabel: title,
-    x: { type: "log", base: 2, label: "vCPUs in the VM (log scale) →", labelAnchor: "center", labelOffset: 36, tickFormat: (d: number) => String(d), ticks: sizesOf(points) },
+    ...vcpuFrame(title, points, 620),
     y: { label: yLabel, domain: [0, 100], tickFormat: (v: number) => `${String(v)}%` },
     color: colorScale(points.map((d) => d.engine)),
     marks: [
