@@ -2,6 +2,7 @@
  * `readTrace`: one entry point for every trace format, streaming in constant memory. The format
  * is given or told from the file name and its first lines; gzip is told by its magic bytes.
  */
+import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
 import { TraceParseError, UsageError } from "../errors.ts";
 import { presetTopology } from "../topology/index.ts";
@@ -9,7 +10,7 @@ import type { Topology } from "../topology/topology.ts";
 import type { TraceEvent, TraceFormat, TraceParser } from "./event.ts";
 import { FtraceParser } from "./ftrace.ts";
 import { JsonlParser } from "./jsonl.ts";
-import { openTraceStream, readLines } from "./lines.ts";
+import { lineText, openTraceStream, readLineChunks, readLines } from "./lines.ts";
 import { QemuLogParser } from "./qemu-log.ts";
 
 /** Options of {@link readTrace}. */
@@ -137,11 +138,26 @@ export class TraceReader implements AsyncIterable<TraceEvent> {
         }
       : undefined;
     const source = await this.#open();
-    for await (const batch of readLines(source, this.name, onLongLine)) {
-      for (let i = 0; i < batch.texts.length; i++) {
-        const text = batch.texts[i]!;
-        const line = batch.first + i;
-        this.lines = line;
+    for await (const chunk of readLineChunks(source, this.name, onLongLine)) {
+      // QEMU logs are read from their bytes when the chunk is plain UTF-8 text (no NUL).
+      const bytes = parser instanceof QemuLogParser && chunk.buf.indexOf(0) < 0 && isUtf8(chunk.buf) ? parser : undefined;
+      const { buf, starts, first } = chunk;
+      for (let i = 0; i < chunk.count; i++) {
+        const line = first + i;
+        if (bytes !== undefined) {
+          let end = starts[i + 1]!;
+          if (end > starts[i]! && buf[end - 1] === 10) end--;
+          if (end > starts[i]! && buf[end - 1] === 13) end--;
+          try {
+            bytes.lineBytes(buf, starts[i]!, end, line, out);
+          } catch (e) {
+            if (!(lenient && e instanceof TraceParseError)) throw e;
+            this.lenientSkipped++;
+            if (this.problems.length < KEPT_PROBLEMS) this.problems.push(e);
+          }
+          continue;
+        }
+        const text = lineText(chunk, i);
         if (parser === undefined) {
           this.format ??= sniffLine(text);
           if (this.format === undefined) {
@@ -159,6 +175,7 @@ export class TraceReader implements AsyncIterable<TraceEvent> {
         }
         feed(text, line);
       }
+      this.lines = first + chunk.count - 1;
       if (out.length > 0) yield out.splice(0, out.length);
     }
     if (parser === undefined) {
