@@ -27,14 +27,16 @@ export function registerCapture(program: Command): void {
     .option("--gic-version <2|3>", "the board's GIC: 3 (ICC_SGI1R_EL1) or 2 (GICD_SGIR, at most 8 vCPUs)", "3")
     .option("--kernel <file>", "boot this image (e.g. a bare-metal GIC test; scripts/capture/sgi-test/build.sh makes one) instead of the Debian Linux guest; --workload, --seconds and --ipi-raise do not apply")
     .option("--append <args>", "the --kernel image's command line")
+    .option("--tcg <threads>", "TCG threading: multi (one host thread per vCPU) or single (one thread for all; faster above ~64 vCPUs on few cores)", "multi")
     .option("--json", "print the result and the replay report as JSON")
     .action(
       action(
-        async (opts: { vcpus: string; gicVersion: string; kernel?: string; append?: string; out: string; workload: string; seconds: string; ipiRaise?: boolean; memory: string; timeout: string; cache: string; install: boolean; json?: boolean }) => {
+        async (opts: { vcpus: string; gicVersion: string; tcg: string; kernel?: string; append?: string; out: string; workload: string; seconds: string; ipiRaise?: boolean; memory: string; timeout: string; cache: string; install: boolean; json?: boolean }) => {
           const vcpus = parseNonNegativeInt(opts.vcpus, "--vcpus", 512);
           if (vcpus < 1) throw new UsageError("--vcpus must be at least 1", opts.vcpus);
           if (opts.gicVersion !== "2" && opts.gicVersion !== "3") throw new UsageError(`--gic-version must be 2 or 3, not "${opts.gicVersion}"`, opts.gicVersion);
           const gicVersion = opts.gicVersion === "2" ? 2 : 3;
+          if (opts.tcg !== "single" && opts.tcg !== "multi") throw new UsageError(`--tcg must be single or multi, not "${opts.tcg}"`, opts.tcg);
           if (gicVersion === 2 && vcpus > 8) throw new UsageError(`--gic-version 2 allows at most 8 vCPUs (a GICv2 has 8 CPU interfaces), not ${String(vcpus)}`, opts.vcpus);
           if (opts.append !== undefined && opts.kernel === undefined) throw new UsageError("--append needs --kernel (the Linux guest's command line is vsgi's own)");
           const workloads = opts.workload.split(",").map((w) => w.trim());
@@ -47,6 +49,7 @@ export function registerCapture(program: Command): void {
           const result = await capture({
             vcpus,
             gicVersion,
+            tcgThreads: opts.tcg,
             ...(opts.kernel !== undefined ? { kernel: opts.kernel } : {}),
             ...(opts.append !== undefined ? { append: opts.append } : {}),
             workloads,

@@ -35,7 +35,7 @@ export async function isGzipFile(path: string): Promise<boolean> {
 /** The byte stream of a trace file, gunzipped when it is gzip. */
 export async function openTraceStream(path: string): Promise<Readable> {
   const gz = await isGzipFile(path);
-  const file = createReadStream(path, { highWaterMark: 1 << 18 });
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
   if (!gz) return file;
   const gunzip = createGunzip({ chunkSize: 1 << 18 });
   // pipe() does not forward source errors; a read error must still end the iteration.
@@ -141,7 +141,11 @@ export async function* readLineChunks(source: Readable, name: string, onLongLine
           next++;
           body = body.subarray(firstNl + 1);
         } else {
-          body = Buffer.concat([...carry, body]);
+          // Only the line that straddles two pieces is copied; the rest is handed out in place.
+          const head = chunkOf(Buffer.concat([...carry, body.subarray(0, firstNl + 1)]), next);
+          next += head.count;
+          yield head;
+          body = body.subarray(firstNl + 1);
         }
         carry = [];
         carryBytes = 0;

@@ -4,6 +4,44 @@
  * bytes. Every scanner returns -1 (or undefined) where the text does not have the exact expected
  * shape; the caller then falls back to the text parser, which gives the precise error.
  */
+import { microseconds } from "./event.ts";
+
+const HEADER = /^(\d+)@(\d+)\.(\d+):([A-Za-z0-9_]+)(?: (.*))?$/;
+const DIGITS = /^\d+$/;
+const EVENT_NAME = /^[A-Za-z0-9_]+$/;
+// Reused result of splitHeader: the hot path parses millions of lines.
+const header = { tid: 0, t: 0, event: "", msg: "" };
+
+/** Splits `<tid>@<sec>.<usec>:<event> <msg>` with indexOf (the regex HEADER, ~2× faster), or undefined. */
+export function splitHeader(text: string): typeof header | undefined {
+  const at = text.indexOf("@");
+  if (at <= 0 || at > 10) return undefined;
+  const dot = text.indexOf(".", at);
+  const colon = text.indexOf(":", at);
+  if (dot < 0 || colon < dot) return undefined;
+  const space = text.indexOf(" ", colon);
+  const tid = text.slice(0, at);
+  const sec = text.slice(at + 1, dot);
+  const frac = text.slice(dot + 1, colon);
+  const event = space < 0 ? text.slice(colon + 1) : text.slice(colon + 1, space);
+  if (!DIGITS.test(tid) || !DIGITS.test(sec) || !DIGITS.test(frac) || !EVENT_NAME.test(event)) return HEADER.test(text) ? slowHeader(text) : undefined;
+  header.tid = Number(tid);
+  header.t = microseconds(sec, frac);
+  header.event = event;
+  header.msg = space < 0 ? "" : text.slice(space + 1);
+  return header;
+}
+
+function slowHeader(text: string): typeof header | undefined {
+  const h = HEADER.exec(text);
+  if (h === null) return undefined;
+  header.tid = Number(h[1]);
+  header.t = microseconds(h[2]!, h[3]!);
+  header.event = h[4]!;
+  header.msg = h[5] ?? "";
+  return header;
+}
+
 
 /** The header `<tid>@<sec>.<frac>:<event>` of the last {@link scanHeader}. */
 export interface ByteHeader {

@@ -23,15 +23,15 @@
 import { SgiRegister } from "../arch/sgi-register.ts";
 import { TraceParseError } from "../errors.ts";
 import type { Topology } from "../topology/topology.ts";
-import { makeEvent, microseconds, type TraceEvent, type TraceParser } from "./event.ts";
-import { ascii, type ByteHeader, bytesEqual, cursor, scanDec, scanHeader, scanHex } from "./qemu-bytes.ts";
+import { makeEvent, type TraceEvent, type TraceParser } from "./event.ts";
+import { ascii, type ByteHeader, bytesEqual, cursor, scanDec, scanHeader, scanHex, splitHeader } from "./qemu-bytes.ts";
+import { sniffLine } from "./sniff.ts";
 import { DEFAULT_THREAD_CAPACITY, ThreadTable } from "./thread-table.ts";
 
 /** The QEMU trace events this importer reads. */
 export const QEMU_GENERATE_EVENT = "gicv3_icc_generate_sgi";
 export const QEMU_SEND_EVENT = "gicv3_redist_send_sgi";
 
-const HEADER = /^(\d+)@(\d+)\.(\d+):([A-Za-z0-9_]+)(?: (.*))?$/;
 // Lines logged without `-msg timestamp=on` have no thread id; they are taken as one thread.
 const BARE = /^(gicv3_[a-z0-9_]+) (.*)$/;
 const GENERATE = /^GICv3 CPU i\/f 0x([0-9a-f]{1,8}) generating SGI (\d{1,2}) IRM ([01]) target affinity 0x([0-9a-f]{1,6})xx targetlist 0x([0-9a-f]{1,4})$/;
@@ -75,47 +75,14 @@ export function isBinaryLine(text: string): boolean {
   return text.includes("\u0000") || text.includes("\ufffd");
 }
 
-const DIGITS = /^\d+$/;
-const EVENT_NAME = /^[A-Za-z0-9_]+$/;
-// Reused result of splitHeader: the hot path parses millions of lines.
-const header = { tid: 0, t: 0, event: "", msg: "" };
-
-/** Splits `<tid>@<sec>.<usec>:<event> <msg>` with indexOf (the regex HEADER, ~2× faster), or undefined. */
-function splitHeader(text: string): typeof header | undefined {
-  const at = text.indexOf("@");
-  if (at <= 0 || at > 10) return undefined;
-  const dot = text.indexOf(".", at);
-  const colon = text.indexOf(":", at);
-  if (dot < 0 || colon < dot) return undefined;
-  const space = text.indexOf(" ", colon);
-  const tid = text.slice(0, at);
-  const sec = text.slice(at + 1, dot);
-  const frac = text.slice(dot + 1, colon);
-  const event = space < 0 ? text.slice(colon + 1) : text.slice(colon + 1, space);
-  if (!DIGITS.test(tid) || !DIGITS.test(sec) || !DIGITS.test(frac) || !EVENT_NAME.test(event)) return HEADER.test(text) ? slowHeader(text) : undefined;
-  header.tid = Number(tid);
-  header.t = microseconds(sec, frac);
-  header.event = event;
-  header.msg = space < 0 ? "" : text.slice(space + 1);
-  return header;
-}
-
-function slowHeader(text: string): typeof header | undefined {
-  const h = HEADER.exec(text);
-  if (h === null) return undefined;
-  header.tid = Number(h[1]);
-  header.t = microseconds(h[2]!, h[3]!);
-  header.event = h[4]!;
-  header.msg = h[5] ?? "";
-  return header;
-}
-
 /** The QEMU log importer. Without a topology, vCPU ids follow QEMU virt's GICv3 layout. */
 export class QemuLogParser implements TraceParser {
   readonly #name: string;
   readonly #topology: Topology | undefined;
   readonly #pending: ThreadTable<Pending>;
   readonly #h: ByteHeader = { tid: 0, t: 0, eventStart: 0, eventEnd: 0 };
+  /** A thread known to have no pending write (-2: none); reset whenever a write is stored. */
+  #idleTid = -2;
   /** Lines of other events and free text (console output), skipped. */
   otherLines = 0;
   /** Lines of QEMU's GICv2 events (a GICv2 log, which src/trace/qemu-gicv2.ts reads). */
@@ -147,14 +114,18 @@ export class QemuLogParser implements TraceParser {
       if (!this.#sendBytes(buf, h.eventEnd, e, h.tid)) this.line(buf.toString("utf8", s, e), line, out);
       return;
     }
-    const prev = this.#pending.get(h.tid);
     if (len === GENERATE_BYTES.length && bytesEqual(buf, h.eventStart, e, GENERATE_BYTES)) {
       if (!this.#generateBytes(buf, h.eventEnd, e, h, line, out)) this.line(buf.toString("utf8", s, e), line, out);
       return;
     }
-    if (prev !== undefined) {
-      this.#pending.delete(h.tid);
-      out.push(this.#finish(prev));
+    // Runs of lines from one thread (console bytes) skip the table once the thread has nothing pending.
+    if (h.tid !== this.#idleTid) {
+      const prev = this.#pending.get(h.tid);
+      if (prev !== undefined) {
+        this.#pending.delete(h.tid);
+        out.push(this.#finish(prev));
+      }
+      this.#idleTid = h.tid;
     }
     if (len >= 13 && len <= 19 && buf[h.eventStart + 3] === 95 && GICV2_EVENTS.has(buf.toString("latin1", h.eventStart, h.eventEnd))) this.gicv2Lines++;
     this.otherLines++;
@@ -218,6 +189,8 @@ export class QemuLogParser implements TraceParser {
         if (text.includes(QEMU_GENERATE_EVENT) || text.includes(QEMU_SEND_EVENT) || LOOKS_LIKE_HEADER.test(text)) {
           throw this.#error("malformed QEMU trace line (cut or garbled)", line, text);
         }
+        const f = sniffLine(text);
+        if (f !== undefined) throw this.#error(`mixed formats: this is a ${f} line in a qemu trace (the first line of the second format)`, line, text);
         this.otherLines++;
         return;
       }
@@ -268,6 +241,7 @@ export class QemuLogParser implements TraceParser {
     // ICC_SGI1R_EL1: lo = Aff1[23:16] | INTID[27:24] | TargetList[15:0]; hi = Aff3[55:48] | IRM[40] | Aff2[39:32].
     const lo = (targetList | ((aff & 0xff) << 16) | (intid << 24)) >>> 0;
     const hi = (((aff >>> 8) & 0xff) | (irm << 8) | (((aff >>> 16) & 0xff) << 16)) >>> 0;
+    this.#idleTid = -2;
     const evicted = this.#pending.set(tid, { t, sender, hi, lo, intid, line, deliveries: [] });
     if (evicted !== undefined) out.push(this.#finish(evicted));
   }

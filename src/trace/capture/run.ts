@@ -28,6 +28,8 @@ export interface CaptureOptions {
   readonly kernel?: string;
   /** Its command line (`-append`). */
   readonly append?: string;
+  /** TCG threading (see `QemuCaptureSpec.tcgThreads`). */
+  readonly tcgThreads?: "single" | "multi";
   readonly workloads: readonly string[];
   readonly seconds: number;
   /** QEMU log output, gzip'd (`trace.log.gz`). */
@@ -101,7 +103,7 @@ export async function capture(o: CaptureOptions): Promise<CaptureResult> {
   const consoleFile = consolePathFor(out);
   const logFile = `${out}.tmp-${String(process.pid)}.log`;
   rmSync(consoleFile, { force: true });
-  const args = qemuCaptureArgs({ vcpus: o.vcpus, gicVersion, ...(o.append !== undefined ? { append: o.append } : {}), memoryMiB: o.memoryMiB, kernel: kernel.vmlinuz, initrd, workloads: o.workloads, seconds: o.seconds, ipiRaise: o.ipiRaise, logFile, consoleFile });
+  const args = qemuCaptureArgs({ vcpus: o.vcpus, gicVersion, tcgThreads: o.tcgThreads ?? "multi", ...(o.append !== undefined ? { append: o.append } : {}), memoryMiB: o.memoryMiB, kernel: kernel.vmlinuz, initrd, workloads: o.workloads, seconds: o.seconds, ipiRaise: o.ipiRaise, logFile, consoleFile });
   o.log(`booting ${kernel.version} on ${String(o.vcpus)} vCPUs under ${qemuVersion} …`);
   const t0 = Date.now();
   try {
