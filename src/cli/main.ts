@@ -9,6 +9,8 @@ import { registerReplay } from "./replay.ts";
 import { registerExport } from "./export.ts";
 import { registerCapture } from "./capture.ts";
 import { registerModel } from "./model.ts";
+import { registerCheck } from "./check.ts";
+import { registerInitEngine } from "./init-engine.ts";
 
 /** Builds the program (exported for tests that want to parse without spawning). */
 export function buildProgram(): Command {
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerExport(program);
   registerCapture(program);
   registerModel(program);
+  registerCheck(program);
+  registerInitEngine(program);
   return program;
 }
 
