@@ -1,5 +1,5 @@
 /**
- * Conformance vectors (vectors.json): SGI cases from kvm-unit-tests arm/gic.c and micro-bench,
+ * Conformance vectors (conformance/vectors.json, shipped in the package): SGI cases from kvm-unit-tests arm/gic.c and micro-bench,
  * the GIC architecture's rules, KVM's choices and Xen's real behaviour, each with its citation.
  * Every GICv3 write is routed on every engine (prepareEngines/routeOnEngines); engines that
  * cannot serve a layout are listed as skipped with their reason. Every vector also runs through
@@ -46,7 +46,7 @@ const Vector = z.strictObject({
 const File = z.strictObject({ about: z.string(), sources: z.record(z.string(), z.string()), vectors: z.array(Vector).min(1) });
 type Vector = z.infer<typeof Vector>;
 
-const file = File.parse(JSON.parse(readFileSync(new URL("./vectors.json", import.meta.url), "utf8")));
+const file = File.parse(JSON.parse(readFileSync(new URL("../../conformance/vectors.json", import.meta.url), "utf8")));
 
 function topologyOf(v: Vector): Topology {
   return typeof v.topology === "string" ? loadTopology(v.topology) : parseTopologyJson(JSON.stringify(v.topology), `${v.id}.topology`);
