@@ -1,5 +1,5 @@
 /**
- * The native anchor: bench/native/anchor.cpp (kvm-linear, vsgi and the floor in C++), compiled
+ * The native anchor: native/anchor.cpp (kvm-linear, vsgi and the floor in C++), compiled
  * with the machine's g++ on first use into `.cache/vsgi-bench/` (keyed by a hash of the source,
  * flags and compiler version) and run on the same writes the JS benchmark timed. Without a
  * compiler the anchor is skipped with the reason in the report.
@@ -50,7 +50,7 @@ function writable(dir: string): boolean {
 
 /** Compiles the anchor (or finds the cached binary). */
 export function buildNative(): NativeBuild {
-  const source = join(packageRoot(), "bench", "native", "anchor.cpp");
+  const source = join(packageRoot(), "native", "anchor.cpp");
   if (!existsSync(source)) return { ok: false, reason: `native source ${source} not found` };
   const cxx = process.env.CXX ?? "g++";
   let version: string;

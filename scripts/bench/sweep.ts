@@ -1,12 +1,12 @@
 /**
  * The full sweep: every engine and built-in workload on kvm:<n> and sparse:<n> for n in
  * 4,16,64,256,512,4096, the native anchor and memory, written as JSON and as the text table.
- * Takes minutes. `node --import tsx bench/sweep.ts [out-dir]` (default report/bench/).
+ * Takes minutes. `node --import tsx scripts/bench/sweep.ts [out-dir]` (default report/bench/).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatReport } from "../src/bench/format.ts";
-import { runBench } from "../src/bench/run.ts";
+import { formatReport } from "../../src/bench/format.ts";
+import { runBench } from "../../src/bench/run.ts";
 
 const out = process.argv[2] ?? join("report", "bench");
 mkdirSync(out, { recursive: true });

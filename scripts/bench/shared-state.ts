@@ -6,13 +6,13 @@
  * polymorphic with the atomic one (as in a program that uses only one of them); rounds
  * alternate plain/atomic and the report gives medians, the spread and atomic/plain ratios.
  *
- *   node --import tsx bench/shared-state.ts [--rounds 7] [--json]
+ *   node --import tsx scripts/bench/shared-state.ts [--rounds 7] [--json]
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { SgiRegister } from "../src/arch/sgi-register.ts";
-import { VirtualGic } from "../src/gic.ts";
+import { SgiRegister } from "../../src/arch/sgi-register.ts";
+import { VirtualGic } from "../../src/gic.ts";
 
 const WORKLOADS = ["unicast", "multicast16", "broadcast", "ack+eoi"] as const;
 type Workload = (typeof WORKLOADS)[number];
