@@ -44,7 +44,8 @@ export function findCCompiler(): CCompiler {
   throw new PluginError(`no C compiler found (tried ${candidates.join(", ")}): C engines are compiled on this machine — ${NO_COMPILER_HELP}`);
 }
 
-function cacheDir(): string {
+/** The folder compiled engines and native plugin benches are cached in. */
+export function pluginCacheDir(): string {
   for (const dir of [join(packageRoot(), ".cache", "vsgi-plugins"), join(tmpdir(), "vsgi-plugins-cache")]) {
     try {
       mkdirSync(dir, { recursive: true });
@@ -129,7 +130,7 @@ export function compileCModule(file: string): CompiledModule {
     .update(cc.version)
     .digest("hex")
     .slice(0, 16);
-  const root = cacheDir();
+  const root = pluginCacheDir();
   const path = join(root, `engine-${hash}.node`);
   if (existsSync(path)) return { path, compiler: cc, cached: true };
   const work = join(root, `build-${hash}-${String(process.pid)}`);

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
+import * as v from "valibot";
 import { parseSgiRegisterName } from "../arch/sgi-register.ts";
 import { splitU64 } from "../arch/value.ts";
 import { packageRoot } from "../bench/native.ts";
@@ -17,14 +17,15 @@ import type { PluginEngine } from "./contract.ts";
 import { Differential, type Disagreement } from "./differential.ts";
 
 // Only the fields used here; peers add fields to vectors, which must not break the check.
-const Vector = z.object({
-  id: z.string(),
-  source: z.string(),
-  topology: z.union([z.string(), z.object({ name: z.string().optional(), rss: z.boolean().optional(), mpidrs: z.array(z.union([z.string(), z.number()])) })]),
-  writes: z.array(z.object({ sender: z.number().int(), register: z.string(), value: z.string() })),
-  targets: z.array(z.array(z.number().int())).optional(),
+const int = v.pipe(v.number(), v.integer());
+const Vector = v.object({
+  id: v.string(),
+  source: v.string(),
+  topology: v.union([v.string(), v.object({ name: v.optional(v.string()), rss: v.optional(v.boolean()), mpidrs: v.array(v.union([v.string(), v.number()])) })]),
+  writes: v.array(v.object({ sender: int, register: v.string(), value: v.string() })),
+  targets: v.optional(v.array(v.array(int))),
 });
-const VectorFile = z.object({ vectors: z.array(z.unknown()) });
+const VectorFile = v.object({ vectors: v.array(v.unknown()) });
 
 /** One vector on which the engine disagrees with the stated targets. */
 export interface VectorFailure {
@@ -57,25 +58,27 @@ export function runVectors(plugin: PluginEngine, file = vectorsPath()): VectorsR
   } catch (e) {
     throw new PluginError(`conformance vectors ${file} cannot be read: ${e instanceof Error ? e.message : String(e)}`, file);
   }
-  const list = VectorFile.parse(raw).vectors;
+  const parsedFile = v.safeParse(VectorFile, raw);
+  if (!parsedFile.success) throw new PluginError(`conformance vectors ${file}: no "vectors" list`, file);
+  const list = parsedFile.output.vectors;
   const out = { file, passed: 0, failed: [] as VectorFailure[], skipped: [] as { id: string; why: string }[] };
   for (const item of list) {
-    const parsed = Vector.safeParse(item);
+    const parsed = v.safeParse(Vector, item);
     const id = typeof item === "object" && item !== null && "id" in item ? String(item.id) : "(no id)";
     if (!parsed.success) {
       out.skipped.push({ id, why: "not a GICv3 write vector this check understands" });
       continue;
     }
-    const v = parsed.data;
-    if (v.writes.some((w) => w.register.toLowerCase() === "gicd-sgir")) {
+    const vec = parsed.output;
+    if (vec.writes.some((w) => w.register.toLowerCase() === "gicd-sgir")) {
       out.skipped.push({ id, why: "GICv2 GICD_SGIR writes (engines dispatch GICv3 ICC_SGI*R_EL1 writes)" });
       continue;
     }
-    if (v.targets === undefined || v.targets.length !== v.writes.length) {
+    if (vec.targets === undefined || vec.targets.length !== vec.writes.length) {
       out.skipped.push({ id, why: "states no per-write targets" });
       continue;
     }
-    const topology: Topology = typeof v.topology === "string" ? loadTopology(v.topology) : parseTopologyJson(JSON.stringify(v.topology), `${v.id}.topology`);
+    const topology: Topology = typeof vec.topology === "string" ? loadTopology(vec.topology) : parseTopologyJson(JSON.stringify(vec.topology), `${vec.id}.topology`);
     const engine = plugin.create();
     const support = engine.prepare(topology);
     if (!support.supported) {
@@ -84,13 +87,13 @@ export function runVectors(plugin: PluginEngine, file = vectorsPath()): VectorsR
     }
     const diff = new Differential(engine, topology);
     let failure: VectorFailure | undefined;
-    v.writes.forEach((w, i) => {
+    vec.writes.forEach((w, i) => {
       if (failure !== undefined) return;
       const { hi, lo } = splitU64(BigInt(w.value));
       const { outcome } = diff.run(hi, lo, w.sender, parseSgiRegisterName(w.register));
-      const expected = [...(v.targets?.[i] ?? [])].sort((a, b) => a - b);
+      const expected = [...(vec.targets?.[i] ?? [])].sort((a, b) => a - b);
       const same = outcome.error === undefined && outcome.duplicates === 0 && expected.length === outcome.targets.length && expected.every((t, k) => t === outcome.targets[k]);
-      if (!same) failure = { id, write: i, topology: typeof v.topology === "string" ? v.topology : topology.name, failure: { hi, lo, sender: w.sender, expected, actual: outcome } };
+      if (!same) failure = { id, write: i, topology: typeof vec.topology === "string" ? vec.topology : topology.name, failure: { hi, lo, sender: w.sender, expected, actual: outcome } };
     });
     if (failure === undefined) out.passed++;
     else out.failed.push(failure);
