@@ -5,12 +5,11 @@
  */
 import { formatAffinity } from "../arch/mpidr.ts";
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 
-/** Every engine, in the order reports list them. */
-export const ENGINE_NAMES = ["reference", "kvm-linear", "rfc-affskip", "kvm-mpidr-index", "qemu-scan", "xen", "vsgi"] as const;
-export type EngineName = (typeof ENGINE_NAMES)[number];
+/** An engine's name in the registry (registry.ts): a built-in's (`vsgi`) or a plugin's own. */
+export type EngineName = string;
 
 /** Whether an engine can dispatch for a layout, and why not. */
 export type Support = { readonly supported: true; readonly note?: string } | { readonly supported: false; readonly reason: string };

@@ -7,8 +7,8 @@
  * is a linear walk — a k-target write costs k walks. IRM visits n; RS is ignored.
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
-import { popcount32 } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
+import { popcount32 } from "../state/bits.ts";
 import type { Topology } from "../topology/topology.ts";
 import { type Engine, requireNoRss, scanAllBut, type Support } from "./engine.ts";
 

@@ -5,7 +5,7 @@
  * the VM advertises RSS). Cost: every vCPU examined, n visits per write.
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 import type { Engine, Support } from "./engine.ts";
 

@@ -6,7 +6,7 @@
  * vCPU has KVM's default MPIDR for its id — the reviewer's objection: userspace may set any MPIDR.
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import { kvmDefaultAffinity } from "../topology/presets.ts";
 import type { Topology } from "../topology/topology.ts";
 import { type Engine, requireLayout, requireNoRss, scanAllBut, type Support } from "./engine.ts";

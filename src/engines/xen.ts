@@ -6,7 +6,7 @@
  * Layouts other than Xen's own are refused rather than mis-delivered.
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 import { type Engine, requireLayout, requireNoRss, scanAllBut, type Support } from "./engine.ts";
 
