@@ -20,6 +20,7 @@ import { createEngine } from "./engines/registry.ts";
 import { checkVcpu, InvalidRegisterError, TopologyError, UsageError } from "./errors.ts";
 import { SGI_COUNT, SPURIOUS_INTID } from "./state/layout.ts";
 import { SgiState } from "./state/sgi-state.ts";
+import { KickRouter } from "./state/kick-router.ts";
 import type { KickHandler } from "./state/sink.ts";
 import { AtomicSgiState } from "./state/shared.ts";
 import type { SgiConfig } from "./state/store.ts";
@@ -90,15 +91,9 @@ export class VirtualGic {
   /** Total visits (vCPU records or table slots examined) by the engine over all writes. */
   visits = 0;
   readonly #write: SgiWrite = newSgiWrite();
-  readonly #listeners: KickHandler[] = [];
   /** How SGIs reach their vCPUs (see `VirtualGicOptions.delivery`). */
   readonly delivery: "list-registers" | "gicv4.1";
-  /** GICv4.1: SGIs the redistributor made pending directly on a resident vPE. */
-  directInjections = 0;
-  /** GICv4.1: doorbells rung for SGIs to a non-resident vPE. */
-  doorbells = 0;
-  /** GICv4.1: 1 where the vCPU's vPE is resident on a physical CPU; null with list registers. */
-  readonly #resident: Uint8Array | null = null;
+  readonly #kicks: KickRouter;
 
   constructor(options: VirtualGicOptions) {
     this.topology = typeof options.topology === "string" ? presetTopology(options.topology) : options.topology;
@@ -119,18 +114,25 @@ export class VirtualGic {
       this.state = new SgiState(this.topology.count, options.buffer);
     }
     this.delivery = options.delivery ?? "list-registers";
-    if (this.delivery === "gicv4.1") {
-      if (this.gicVersion !== 3) throw new UsageError("delivery gicv4.1 (direct vSGI) exists only on a GICv3 VirtualGic");
-      this.#resident = new Uint8Array(this.topology.count).fill(1);
-      this.#syncKick();
-    }
+    if (this.delivery === "gicv4.1" && this.gicVersion !== 3) throw new UsageError("delivery gicv4.1 (direct vSGI) exists only on a GICv3 VirtualGic");
+    this.#kicks = new KickRouter(this.state, this.delivery === "gicv4.1");
+  }
+
+  /** GICv4.1: SGIs the redistributor made pending directly on a resident vPE. */
+  get directInjections(): number {
+    return this.#kicks.directInjections;
+  }
+
+  /** GICv4.1: doorbells rung for SGIs to a non-resident vPE. */
+  get doorbells(): number {
+    return this.#kicks.doorbells;
   }
 
   /** GICv4.1: makes `vcpu`'s vPE resident (scheduled on a physical CPU) or not; others get doorbells. */
   setResident(vcpu: number, resident: boolean): void {
     checkVcpu(vcpu, this.topology.count);
-    if (this.#resident === null) throw new UsageError("setResident needs delivery: \"gicv4.1\"");
-    this.#resident[vcpu] = resident ? 1 : 0;
+    if (!this.#kicks.direct) throw new UsageError("setResident needs delivery: \"gicv4.1\"");
+    this.#kicks.setResident(vcpu, resident);
   }
 
   /**
@@ -138,31 +140,7 @@ export class VirtualGic {
    * @returns a function that removes the listener.
    */
   onKick(listener: KickHandler): () => void {
-    this.#listeners.push(listener);
-    this.#syncKick();
-    return () => {
-      const i = this.#listeners.indexOf(listener);
-      if (i >= 0) this.#listeners.splice(i, 1);
-      this.#syncKick();
-    };
-  }
-
-  #syncKick(): void {
-    const ls = this.#listeners;
-    const resident = this.#resident;
-    if (resident !== null) {
-      // Direct vSGI: a resident vPE needs no kick; a doorbell is the hypervisor's cue to run it.
-      this.state.onKick = (v, i) => {
-        if (resident[v] === 1) {
-          this.directInjections++;
-          return;
-        }
-        this.doorbells++;
-        for (const l of ls) l(v, i);
-      };
-      return;
-    }
-    this.state.onKick = ls.length === 0 ? null : ls.length === 1 ? ls[0]! : (v, i) => { for (const l of ls) l(v, i); };
+    return this.#kicks.add(listener);
   }
 
   /** A guest write of ICC_SGI1R_EL1 by vCPU `sender`. Returns the number of vCPUs reached. */
