@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { sgiWriteHi, sgiWriteLo, type SgiWrite } from "../arch/sgi-register.ts";
 import type { Support } from "../engines/engine.ts";
 import { PluginError } from "../errors.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 import type { CompiledModule } from "./compile.ts";
 import type { PluginEngineInstance } from "./contract.ts";

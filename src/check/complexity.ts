@@ -7,7 +7,7 @@
 import { unpackAffinity } from "../arch/mpidr.ts";
 import { encodeSgiHiLo, newSgiWrite, type SgiWrite, decodeSgiInto } from "../arch/sgi-register.ts";
 import type { Support } from "../engines/engine.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import { presetTopology } from "../topology/presets.ts";
 import type { Topology } from "../topology/topology.ts";
 import { SeededRandom } from "../workload/rng.ts";

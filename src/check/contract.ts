@@ -16,7 +16,7 @@
 import type { SgiWrite } from "../arch/sgi-register.ts";
 import type { Support } from "../engines/engine.ts";
 import { PluginError } from "../errors.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 
 /** The contract version this vsgi implements. */

@@ -6,3 +6,4 @@ export { ENGINE_CONTRACT_VERSION, type PluginEngine, type PluginEngineInstance, 
 export { formatCheck } from "./format.ts";
 export { loadEngineFile, loadEngineFiles, PLUGIN_EXTENSIONS, TS_LOADER_HELP } from "./load.ts";
 export { engineTemplate, TEMPLATE_LANGUAGES, type TemplateLanguage } from "./templates.ts";
+export { registerEngineFiles } from "./register.ts";

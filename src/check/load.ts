@@ -6,7 +6,7 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ENGINE_NAMES } from "../engines/engine.ts";
+import { ENGINE_NAMES } from "../engines/registry.ts";
 import { PluginError } from "../errors.ts";
 import { CEngine, CEngineModule } from "./c-engine.ts";
 import { compileCModule } from "./compile.ts";

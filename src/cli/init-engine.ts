@@ -2,7 +2,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { ENGINE_NAMES } from "../engines/engine.ts";
+import { ENGINE_NAMES } from "../engines/registry.ts";
 import { UsageError, VsgiError } from "../errors.ts";
 import { engineTemplate, TEMPLATE_LANGUAGES, type TemplateLanguage } from "../check/index.ts";
 

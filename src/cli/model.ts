@@ -4,15 +4,16 @@
  * priced with, cited — and the VM size from which each algorithm's lookup matters.
  */
 import type { Command } from "commander";
-import { parseEngineList } from "../engines/index.ts";
+import { engineNames, parseEngineList } from "../engines/index.ts";
 import { UsageError } from "../errors.ts";
 import { MACHINE_NAMES, MACHINES } from "../model/costs.ts";
 import { measureModel, type MeasuredRow } from "../model/measure.ts";
-import { answerParagraph, DELIVERIES, type Delivery, MODEL_ENGINES, type ModelOutput, type ModelWorkload, runModel } from "../model/model.ts";
+import { answerParagraph, DELIVERIES, type Delivery, type ModelOutput, type ModelWorkload, runModel } from "../model/model.ts";
 import { type TraceMix, traceMix } from "../model/trace.ts";
 import { MAX_VCPUS } from "../topology/topology.ts";
 import { intidMixByName } from "../workload/profile.ts";
 import { getProfile } from "../workload/profiles.ts";
+import { engineFileOption, useEngineFiles } from "./engine-option.ts";
 import { action, parseCount, parseIntList, printJson } from "./util.ts";
 
 /** Default VM sizes: every power of two from 2 to 4096. */
@@ -81,7 +82,8 @@ export async function modelReport(f: ModelFlags): Promise<ModelReport> {
     vcpus,
     layout,
     workloads: all,
-    engines: f.engines === undefined ? MODEL_ENGINES : parseEngineList(f.engines),
+    // Read now, not at import: --engine plugins are registered by then.
+    engines: f.engines === undefined ? engineNames().filter((e) => e !== "reference") : parseEngineList(f.engines),
     deliveries: deliveries as Delivery[],
     machine,
     ...(f.resident !== undefined ? { resident: fraction(f.resident, "--resident") } : {}),
@@ -148,8 +150,7 @@ export function formatModel(r: ModelReport): string {
 }
 
 export function registerModel(program: Command): void {
-  program
-    .command("model")
+  engineFileOption(program.command("model"))
     .description("cost model of a whole vSGI: lookup share per engine, VM size and workload (Linux profiles, real traces), with cited published costs")
     .option("--vcpus <list>", `VM sizes (default ${MODEL_DEFAULT_VCPUS.join(",")})`)
     .option("--layout <kvm|sparse>", "MPIDR layout preset family", "kvm")
@@ -165,7 +166,8 @@ export function registerModel(program: Command): void {
     .option("--lenient", "skip malformed trace lines (counted) instead of failing")
     .option("--json", "print one JSON object")
     .action(
-      action(async (flags: ModelFlags) => {
+      action(async (flags: ModelFlags & { engine?: string[] }) => {
+        await useEngineFiles(flags);
         const report = await modelReport(flags);
         if (flags.json === true) printJson(report);
         else process.stdout.write(formatModel(report));

@@ -7,6 +7,7 @@ import { checkVcpu } from "../errors.ts";
 import { loadTopology } from "../topology/index.ts";
 import type { Topology } from "../topology/topology.ts";
 import { REGISTER_CHOICES } from "./decode.ts";
+import { engineFileOption, useEngineFiles } from "./engine-option.ts";
 import { action, parseNonNegativeInt, printJson } from "./util.ts";
 
 /** What `vsgi route --json` prints. */
@@ -32,8 +33,7 @@ function formatTargets(t: readonly number[]): string {
 }
 
 export function registerRoute(program: Command): void {
-  program
-    .command("route")
+  engineFileOption(program.command("route"))
     .description("show which vCPUs a register write reaches, on every dispatch engine, with visits")
     .argument("<hex>", "register value in hex, e.g. 0x011F8001")
     .requiredOption("--topology <spec>", "kvm:<n>, qemu:<n>, sparse:<n> or a JSON file")
@@ -42,7 +42,8 @@ export function registerRoute(program: Command): void {
     .option("--lenient", "ignore RES0 bits as hardware does instead of rejecting them")
     .option("--json", "print one JSON object")
     .action(
-      action((hex: string, opts: { topology: string; sender: string; reg: string; lenient?: boolean; json?: boolean }) => {
+      action(async (hex: string, opts: { topology: string; sender: string; reg: string; lenient?: boolean; json?: boolean; engine?: string[] }) => {
+        await useEngineFiles(opts);
         const topology = loadTopology(opts.topology);
         const out = route(topology, parseNonNegativeInt(opts.sender, "--sender"), hex, opts.reg, opts.lenient !== true);
         if (opts.json === true) {
