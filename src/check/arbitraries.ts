@@ -84,7 +84,8 @@ export const writeArbitrary: fc.Arbitrary<WriteSpec> = fc.record({
   cluster: fc.oneof({ weight: 4, arbitrary: fc.record({ aim: fc.nat({ max: 4095 }) }) }, { weight: 1, arbitrary: fc.record({ aff3: byte, aff2: byte, aff1: byte }) }),
   targetList: fc.oneof(
     { weight: 3, arbitrary: fc.constant("aim" as const) },
-    { weight: 2, arbitrary: fc.integer({ min: 0, max: 0xffff }) },
+    // A set of bit positions, so shrinking removes bits one by one down to the ones that matter.
+    { weight: 2, arbitrary: fc.uniqueArray(fc.integer({ min: 0, max: 15 }), { maxLength: 16 }).map((bits) => bits.reduce((m, b) => m | (1 << b), 0)) },
     { weight: 1, arbitrary: fc.constantFrom(0xffff, 0x8000, 0x8001, 0) },
   ),
   rs: fc.oneof({ weight: 3, arbitrary: fc.constant("aim" as const) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 15 }) }),

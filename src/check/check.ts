@@ -22,6 +22,8 @@ export interface Counterexample {
   readonly from: "property" | "vector" | "trace";
   /** The `--topology` argument (a preset, or a JSON file written by the check). */
   readonly topology: string;
+  /** The JSON file's content, when the layout is not a preset. */
+  readonly topologyJson?: string;
   readonly sender: number;
   /** The register value in hex, as written. */
   readonly value: string;
@@ -75,13 +77,14 @@ function fromDisagreement(plugin: PluginEngine, from: Counterexample["from"], to
 function propertyCounterexample(plugin: PluginEngine, p: PropertyResult, runs: number): Counterexample | undefined {
   const c = p.counterexample;
   if (c === undefined) return undefined;
-  const { spec } = topologyArgument(c.layout, p.seed);
+  const { spec, json } = topologyArgument(c.layout, p.seed);
+  const topologyJson = json !== undefined ? { topologyJson: json.trim() } : {};
   const rerun = `vsgi check ${shellWord(plugin.file)} --seed ${String(p.seed)} --runs ${String(runs)}`;
   if ("prepareError" in c.failure) {
-    return { from: "property", topology: spec, sender: 0, value: "", write: "prepare()", expected: [], actual: [], visits: 0, duplicates: 0, error: `prepare threw: ${c.failure.prepareError}`, route: "", seed: p.seed, shrinks: c.shrinks, rerun };
+    return { from: "property", topology: spec, sender: 0, value: "", write: "prepare()", expected: [], actual: [], visits: 0, duplicates: 0, error: `prepare threw: ${c.failure.prepareError}`, route: "", seed: p.seed, shrinks: c.shrinks, rerun, ...topologyJson };
   }
   const earlierWrites = c.writes.slice(0, -1).map((w) => ({ sender: w.sender, value: registerHex(w.hi, w.lo) }));
-  return { ...fromDisagreement(plugin, "property", spec, c.failure), seed: p.seed, shrinks: c.shrinks, earlierWrites, rerun };
+  return { ...fromDisagreement(plugin, "property", spec, c.failure), seed: p.seed, shrinks: c.shrinks, earlierWrites, rerun, ...topologyJson };
 }
 
 /** Runs every part of the check on `plugin`. */

@@ -20,6 +20,7 @@ function counterexampleLines(c: Counterexample): string[] {
     lines.push(`  topology ${c.topology}: ${c.error ?? ""}`);
   } else {
     lines.push(`  topology ${c.topology}, sender vCPU ${String(c.sender)}, write ${c.value}`);
+    if (c.topologyJson !== undefined) lines.push(`  (that file: ${c.topologyJson.length > 400 ? `${c.topologyJson.slice(0, 400)}…` : c.topologyJson})`);
     lines.push(`  ${c.write}`);
     if (c.earlierWrites !== undefined && c.earlierWrites.length > 0) {
       lines.push(`  after ${String(c.earlierWrites.length)} earlier write(s) on the same prepared engine: ${c.earlierWrites.map((w) => `${w.value} from ${String(w.sender)}`).join(", ")}`);
@@ -42,7 +43,8 @@ export function formatCheck(r: CheckReport): string {
   const lines = [`vsgi check ${r.engine.file}: engine "${r.engine.name}" (${r.engine.kind === "c" ? "C, ABI 1" : r.engine.kind.toUpperCase()})`];
   lines.push(`random layouts and writes (seed ${String(r.seed)}): ${String(p.runs)} cases run; ${String(p.checkedLayouts)} layouts checked (${fam}), ${String(p.checkedWrites)} writes compared with the reference`);
   lines.push(`  unsupported layouts: ${String(p.unsupportedLayouts)}${p.unsupportedLayouts > 0 ? " — allowed, listed with the engine's reasons:" : ""}`);
-  for (const u of p.unsupportedReasons) lines.push(`    ${String(u.count).padStart(4)} × ${u.reason} (e.g. ${u.example})`);
+  for (const u of p.unsupportedReasons.slice(0, 5)) lines.push(`    ${String(u.count).padStart(4)} × ${u.reason} (e.g. ${u.example})`);
+  if (p.unsupportedReasons.length > 5) lines.push(`    … ${String(p.unsupportedReasons.length - 5)} more distinct reasons (all in --json)`);
   const v = r.vectors;
   lines.push(`conformance vectors (${v.file.replace(/^.*[\/](conformance[\/])/, "$1")}): ${String(v.passed)} passed, ${String(v.failed.length)} failed, ${String(v.skipped.length)} skipped`);
   for (const f of v.failed) lines.push(`  FAILED ${f.id} (write ${String(f.write)}): expected ${list(f.failure.expected)}, got ${list(f.failure.actual.targets)}`);
