@@ -18,7 +18,7 @@ export const CITATIONS = {
   },
   rfc: {
     id: "rfc-2023",
-    text: "Xu Zhao, RFC v2 \"KVM: arm64: Accelerate SGI dispatch\", lore 20230825015811.5292-1-zhaoxu.35@bytedance.com: Kunpeng 920, host 6.5, time in vgic_v3_dispatch_sgi with 32 vCPUs: 1655 ns to vcpu1, 2426 ns to vcpu31",
+    text: "Xu Zhao, \"[RFC v2] KVM: arm/arm64: optimize vSGI injection performance\", lore 20230825015811.5292-1-zhaoxu.35@bytedance.com: Kunpeng 920, host 6.5, time in vgic_v3_dispatch_sgi with 32 vCPUs: 1655 ns to vcpu1, 2426 ns to vcpu31",
   },
   kut: {
     id: "kvm-list-2023",

@@ -1,6 +1,7 @@
 /**
  * Explicit layouts from JSON: `{"rss": false, "mpidrs": ["0x0", "0x100", ...]}` where the
- * index is the vCPU id and each entry is MPIDR_EL1 as hex text or a number.
+ * index is the vCPU id and each entry is MPIDR_EL1 as hex text or a number. `"userspace": true`
+ * accepts what a VMM may write into KVM (duplicate MPIDRs, Aff0 > 15 without RSS).
  *
  * The shape is checked with valibot (one module, ~6 KB; zod cost 96 modules and ~70 ms of
  * start-up, zod/mini 93 modules and ~55 ms — measured for issue 13). A problem is reported as
@@ -27,6 +28,8 @@ const MpidrJson = v.union([v.pipe(v.string(), v.maxLength(40, "an MPIDR string i
 const TopologyJson = v.strictObject({
   name: v.optional(v.pipe(v.string(), v.maxLength(200, "a name is at most 200 characters"))),
   rss: v.optional(v.boolean("expected true or false")),
+  /** Accept MPIDRs as userspace may write them into KVM (duplicates, Aff0 > 15); default strict. */
+  userspace: v.optional(v.boolean("expected true or false")),
   mpidrs: v.pipe(
     v.array(MpidrJson, "expected an array of MPIDRs"),
     v.minLength(1, "the vCPU list is empty"),
@@ -100,7 +103,7 @@ export function parseTopologyJson(text: string, source: string): Topology {
     const { path, atKey, message } = describeIssue(parsed.issues[0]);
     return fail(path, atKey, message);
   }
-  const { mpidrs, rss = false, name } = parsed.output;
+  const { mpidrs, rss = false, userspace = false, name } = parsed.output;
   const affs = mpidrs.map((m, i) => {
     try {
       return affinityOfMpidr(m, `${source}: mpidrs[${String(i)}]`);
@@ -109,5 +112,5 @@ export function parseTopologyJson(text: string, source: string): Topology {
       return affinityOfMpidr(m, `${positionOf(text, source, ["mpidrs", i], false)}: mpidrs[${String(i)}]`);
     }
   });
-  return new Topology(name ?? source, affs, rss);
+  return new Topology(name ?? source, affs, rss, { userspace });
 }
