@@ -3,8 +3,9 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { ENGINE_NAMES } from "../engines/registry.ts";
-import { UsageError, VsgiError } from "../errors.ts";
-import { engineTemplate, TEMPLATE_LANGUAGES, type TemplateLanguage } from "../check/index.ts";
+import { UsageError } from "../errors.ts";
+import { engineTemplate, TEMPLATE_LANGUAGES, type TemplateLanguage } from "../check/templates.ts";
+import { action } from "./contract.ts";
 
 /** Writes the template; returns its path. Refuses to overwrite a file. */
 export function initEngine(name: string, lang: string, dir: string): string {
@@ -24,14 +25,10 @@ export function registerInitEngine(program: Command): void {
     .argument("<name>", "engine name; the file is <name>.ts or <name>.c")
     .option("--lang <lang>", "ts or c", "ts")
     .option("--dir <dir>", "folder to write into", ".")
-    .action((name: string, opts: { lang: string; dir: string }) => {
-      try {
+    .action(
+      action((name: string, opts: { lang: string; dir: string }) => {
         const path = initEngine(name, opts.lang, opts.dir);
         process.stdout.write(`wrote ${path}\nnext: vsgi check ${path}   then: vsgi bench --quick --engine ${path}\n`);
-      } catch (e) {
-        if (!(e instanceof VsgiError)) throw e;
-        process.stderr.write(`error: ${e.message}\n`);
-        process.exitCode = 2;
-      }
-    });
+      }),
+    );
 }
