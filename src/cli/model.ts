@@ -7,7 +7,8 @@ import { formatModel } from "../model/format.ts";
 import { DELIVERIES } from "../model/model.ts";
 import { MODEL_DEFAULT_VCPUS, MODEL_DEFAULT_WORKLOADS, type ModelRequest, modelReport } from "../model/report.ts";
 import { MAX_VCPUS } from "../topology/topology.ts";
-import { action, parseCount, parseIntList, printJson } from "./util.ts";
+import { action, printJson } from "./contract.ts";
+import { parseCount, parseIntList } from "./util.ts";
 
 interface ModelFlags {
   vcpus?: string;
@@ -75,7 +76,7 @@ export function registerModel(program: Command): void {
     .action(
       action(async (flags: ModelFlags) => {
         const report = await modelReport(requestOf(flags));
-        if (flags.json === true) printJson(report);
+        if (flags.json === true) printJson("model", report);
         else process.stdout.write(formatModel(report));
       }),
     );

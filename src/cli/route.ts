@@ -7,7 +7,8 @@ import { checkVcpu } from "../errors.ts";
 import { loadTopology } from "../topology/index.ts";
 import type { Topology } from "../topology/topology.ts";
 import { REGISTER_CHOICES } from "./decode.ts";
-import { action, parseNonNegativeInt, printJson } from "./util.ts";
+import { action, printJson } from "./contract.ts";
+import { parseNonNegativeInt } from "./util.ts";
 
 /** What `vsgi route --json` prints. */
 export interface RouteOutput {
@@ -47,7 +48,7 @@ export function registerRoute(program: Command): void {
         const out = route(topology, parseNonNegativeInt(opts.sender, "--sender"), hex, opts.reg, opts.lenient !== true);
         if (opts.json === true) {
           const { targets, warnings, engines, ...rest } = out;
-          printJson({ targets, warnings, engines, ...rest });
+          printJson("route", { targets, warnings, engines, ...rest });
           return;
         }
         const lines = [`${hex} from vCPU ${String(out.sender)} on ${out.topology}: targets ${formatTargets(out.targets)}`];
