@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { packageRoot } from "../bench/native.ts";
+import { packageRoot } from "../util/package-root.ts";
 import { PluginError } from "../errors.ts";
 
 /** The folder with the ABI header, the Node-API shim and the native bench harness. */

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import { packageRoot } from "../bench/native.ts";
+import { packageRoot } from "../util/package-root.ts";
 import { presetTopology } from "../topology/presets.ts";
 import type { Topology } from "../topology/topology.ts";
 import { defaultTopology, readTrace } from "../trace/index.ts";

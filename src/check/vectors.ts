@@ -9,7 +9,7 @@ import { join } from "node:path";
 import * as v from "valibot";
 import { parseSgiRegisterName } from "../arch/sgi-register.ts";
 import { splitU64 } from "../arch/value.ts";
-import { packageRoot } from "../bench/native.ts";
+import { packageRoot } from "../util/package-root.ts";
 import { PluginError } from "../errors.ts";
 import { loadTopology, parseTopologyJson } from "../topology/index.ts";
 import type { Topology } from "../topology/topology.ts";
