@@ -5,7 +5,7 @@
  * acknowledge and EOI; VirtualGic finds the targets with a dispatch engine, keeps the SGI state
  * and calls `onKick` listeners for every target that newly became pending.
  */
-import { decodeGicdSgirLo, GICD_SGIR_RES0_MASK, type GicdSgirWrite, TargetListFilter } from "./arch/gicd-sgir.ts";
+import { decodeGicdSgirLo, GICD_SGIR_RES0_MASK, GICV2_MAX_CPUS, gicdSgirTargetMask } from "./arch/gicd-sgir.ts";
 import {
   decodeSgiInto,
   newSgiWrite,
@@ -15,34 +15,17 @@ import {
   type SgiWrite,
 } from "./arch/sgi-register.ts";
 import { bitPositions, formatHex, joinU64, parseRegisterValue, splitU64 } from "./arch/value.ts";
-import { createEngine, type Engine, type EngineName } from "./engines/index.ts";
+import type { Engine, EngineName } from "./engines/engine.ts";
+import { createEngine } from "./engines/registry.ts";
 import { checkVcpu, InvalidRegisterError, TopologyError, UsageError } from "./errors.ts";
-import { type KickHandler, SGI_COUNT, SgiState, SPURIOUS_INTID } from "./state/sgi-state.ts";
+import { SGI_COUNT, SPURIOUS_INTID } from "./state/layout.ts";
+import { SgiState } from "./state/sgi-state.ts";
+import { KickRouter } from "./state/kick-router.ts";
+import type { KickHandler } from "./state/sink.ts";
 import { AtomicSgiState } from "./state/shared.ts";
+import type { SgiConfig } from "./state/store.ts";
 import { presetTopology } from "./topology/presets.ts";
 import type { Topology } from "./topology/topology.ts";
-
-/** GICv2 has at most 8 CPU interfaces. */
-export const GICV2_MAX_CPUS = 8;
-
-/**
- * The CPUs a GICD_SGIR write from `sender` reaches, as a bitmask over `count` CPUs
- * (TargetListFilter 0: CPUTargetList, 1: all but the writer, 2: the writer), or -1 for the
- * reserved filter 3, which generates no SGI. Target bits beyond `count` reach nobody.
- */
-export function gicdSgirTargetMask(w: GicdSgirWrite, sender: number, count: number): number {
-  const all = (1 << count) - 1;
-  switch (w.targetListFilter) {
-    case TargetListFilter.LIST:
-      return w.cpuTargetList & all;
-    case TargetListFilter.ALL_BUT_SELF:
-      return all & ~(1 << sender);
-    case TargetListFilter.SELF:
-      return 1 << sender;
-    default:
-      return -1;
-  }
-}
 
 /** How to build a VirtualGic. */
 export interface VirtualGicOptions {
@@ -108,17 +91,9 @@ export class VirtualGic {
   /** Total visits (vCPU records or table slots examined) by the engine over all writes. */
   visits = 0;
   readonly #write: SgiWrite = newSgiWrite();
-  readonly #listeners: KickHandler[] = [];
-  /** The state again when it is shared between threads (acknowledge and EOI must then be atomic claims). */
-  readonly #atomic: AtomicSgiState | null = null;
   /** How SGIs reach their vCPUs (see `VirtualGicOptions.delivery`). */
   readonly delivery: "list-registers" | "gicv4.1";
-  /** GICv4.1: SGIs the redistributor made pending directly on a resident vPE. */
-  directInjections = 0;
-  /** GICv4.1: doorbells rung for SGIs to a non-resident vPE. */
-  doorbells = 0;
-  /** GICv4.1: 1 where the vCPU's vPE is resident on a physical CPU; null with list registers. */
-  readonly #resident: Uint8Array | null = null;
+  readonly #kicks: KickRouter;
 
   constructor(options: VirtualGicOptions) {
     this.topology = typeof options.topology === "string" ? presetTopology(options.topology) : options.topology;
@@ -134,24 +109,30 @@ export class VirtualGic {
     if (concurrent) {
       if (this.gicVersion !== 3) throw new UsageError("concurrent (shared, atomic) SGI state is implemented for GICv3 only");
       if (options.buffer !== undefined && !(options.buffer instanceof SharedArrayBuffer)) throw new UsageError("concurrent: true needs a SharedArrayBuffer buffer");
-      this.#atomic = new AtomicSgiState(this.topology.count, options.buffer);
-      this.state = this.#atomic;
+      this.state = new AtomicSgiState(this.topology.count, options.buffer);
     } else {
       this.state = new SgiState(this.topology.count, options.buffer);
     }
     this.delivery = options.delivery ?? "list-registers";
-    if (this.delivery === "gicv4.1") {
-      if (this.gicVersion !== 3) throw new UsageError("delivery gicv4.1 (direct vSGI) exists only on a GICv3 VirtualGic");
-      this.#resident = new Uint8Array(this.topology.count).fill(1);
-      this.#syncKick();
-    }
+    if (this.delivery === "gicv4.1" && this.gicVersion !== 3) throw new UsageError("delivery gicv4.1 (direct vSGI) exists only on a GICv3 VirtualGic");
+    this.#kicks = new KickRouter(this.state, this.delivery === "gicv4.1");
+  }
+
+  /** GICv4.1: SGIs the redistributor made pending directly on a resident vPE. */
+  get directInjections(): number {
+    return this.#kicks.directInjections;
+  }
+
+  /** GICv4.1: doorbells rung for SGIs to a non-resident vPE. */
+  get doorbells(): number {
+    return this.#kicks.doorbells;
   }
 
   /** GICv4.1: makes `vcpu`'s vPE resident (scheduled on a physical CPU) or not; others get doorbells. */
   setResident(vcpu: number, resident: boolean): void {
     checkVcpu(vcpu, this.topology.count);
-    if (this.#resident === null) throw new UsageError("setResident needs delivery: \"gicv4.1\"");
-    this.#resident[vcpu] = resident ? 1 : 0;
+    if (!this.#kicks.direct) throw new UsageError("setResident needs delivery: \"gicv4.1\"");
+    this.#kicks.setResident(vcpu, resident);
   }
 
   /**
@@ -159,31 +140,7 @@ export class VirtualGic {
    * @returns a function that removes the listener.
    */
   onKick(listener: KickHandler): () => void {
-    this.#listeners.push(listener);
-    this.#syncKick();
-    return () => {
-      const i = this.#listeners.indexOf(listener);
-      if (i >= 0) this.#listeners.splice(i, 1);
-      this.#syncKick();
-    };
-  }
-
-  #syncKick(): void {
-    const ls = this.#listeners;
-    const resident = this.#resident;
-    if (resident !== null) {
-      // Direct vSGI: a resident vPE needs no kick; a doorbell is the hypervisor's cue to run it.
-      this.state.onKick = (v, i) => {
-        if (resident[v] === 1) {
-          this.directInjections++;
-          return;
-        }
-        this.doorbells++;
-        for (const l of ls) l(v, i);
-      };
-      return;
-    }
-    this.state.onKick = ls.length === 0 ? null : ls.length === 1 ? ls[0]! : (v, i) => { for (const l of ls) l(v, i); };
+    return this.#kicks.add(listener);
   }
 
   /** A guest write of ICC_SGI1R_EL1 by vCPU `sender`. Returns the number of vCPUs reached. */
@@ -248,33 +205,13 @@ export class VirtualGic {
     }
     const w = decodeGicdSgirLo(raw);
     this.diagnostics.writes++;
-    const n = this.topology.count;
-    const targets = gicdSgirTargetMask(w, sender, n);
+    const targets = gicdSgirTargetMask(w, sender, this.topology.count);
     if (targets < 0) {
       if (this.strict) throw new InvalidRegisterError(`GICD_SGIR ${formatHex(raw)}: TargetListFilter 0b11 is reserved`, formatHex(raw), 3n << 24n, "TargetListFilter");
       this.diagnostics.reservedFilterWrites++;
       return 0;
     }
-    const s = this.state;
-    let reached = 0;
-    for (let t = 0; t < n; t++) {
-      if (((targets >>> t) & 1) === 0) continue;
-      reached++;
-      s.delivered++;
-      const k = t * SGI_COUNT + w.sgiIntid;
-      const had = s.sources[k]!;
-      if ((had & (1 << sender)) !== 0) {
-        s.coalesced++;
-        continue;
-      }
-      s.sources[k] = had | (1 << sender);
-      if (!s.isPending(t, w.sgiIntid)) {
-        s.pending[w.sgiIntid * s.words]! |= 1 << t;
-        s.kicks++;
-        s.onKick?.(t, w.sgiIntid);
-      }
-    }
-    return reached;
+    return this.state.deliverFromSource(sender, targets, w.sgiIntid);
   }
 
   /**
@@ -284,31 +221,9 @@ export class VirtualGic {
    */
   acknowledge(vcpu: number): number {
     checkVcpu(vcpu, this.topology.count);
-    if (this.#atomic !== null) {
-      const claimed = this.#atomic.acknowledge(vcpu);
-      if (claimed === SPURIOUS_INTID) this.diagnostics.spuriousAcks++;
-      return claimed;
-    }
-    const s = this.state;
-    const intid = s.highestPending(vcpu);
-    if (intid === SPURIOUS_INTID) {
-      this.diagnostics.spuriousAcks++;
-      return SPURIOUS_INTID;
-    }
-    const i = intid * s.words + (vcpu >>> 5);
-    const bit = 1 << (vcpu & 31);
-    s.active[i]! |= bit;
-    if (this.gicVersion === 3) {
-      s.pending[i]! &= ~bit;
-      return intid;
-    }
-    const k = vcpu * SGI_COUNT + intid;
-    const sources = s.sources[k]!;
-    const source = 31 - Math.clz32(sources & -sources);
-    s.sources[k] = sources & ~(1 << source);
-    // Other sources keep the SGI pending (active and pending) until they are acknowledged too.
-    if (s.sources[k] === 0) s.pending[i]! &= ~bit;
-    return (source << 10) | intid;
+    const iar = this.gicVersion === 3 ? this.state.acknowledge(vcpu) : this.state.acknowledgeSource(vcpu);
+    if (iar === SPURIOUS_INTID) this.diagnostics.spuriousAcks++;
+    return iar;
   }
 
   /**
@@ -319,22 +234,16 @@ export class VirtualGic {
   eoi(vcpu: number, intidOrIar: number): boolean {
     checkVcpu(vcpu, this.topology.count);
     const intid = intidOrIar & 0x3ff;
-    if (!Number.isInteger(intidOrIar) || intidOrIar < 0 || intid >= SGI_COUNT || !this.state.isActive(vcpu, intid)) {
+    // On a shared state another thread may EOI the same SGI: only the state's clear decides.
+    if (!Number.isInteger(intidOrIar) || intidOrIar < 0 || intid >= SGI_COUNT || !this.state.eoi(vcpu, intid)) {
       this.diagnostics.spuriousEois++;
       return false;
     }
-    if (this.#atomic !== null) {
-      // Another thread may have EOId it since the check above: only the atomic clear decides.
-      if (this.#atomic.eoi(vcpu, intid)) return true;
-      this.diagnostics.spuriousEois++;
-      return false;
-    }
-    this.state.active[intid * this.state.words + (vcpu >>> 5)]! &= ~(1 << (vcpu & 31));
     return true;
   }
 
   /** Configures one SGI of one vCPU: enable, group (0/1), priority (0 = highest). */
-  configureSgi(vcpu: number, intid: number, config: { readonly enabled?: boolean; readonly group?: 0 | 1; readonly priority?: number }): void {
+  configureSgi(vcpu: number, intid: number, config: SgiConfig): void {
     this.state.configure(vcpu, intid, config);
   }
 

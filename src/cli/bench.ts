@@ -8,7 +8,8 @@ import { parseEngineList } from "../engines/index.ts";
 import { UsageError } from "../errors.ts";
 import { MAX_VCPUS } from "../topology/topology.ts";
 import { PRESET_NAMES } from "../topology/presets.ts";
-import { action, parseCount, parseIntList, printJson } from "./util.ts";
+import { action, printJson } from "./contract.ts";
+import { parseCount, parseIntList } from "./util.ts";
 
 interface BenchFlags {
   vcpus?: string;
@@ -93,7 +94,7 @@ export function registerBench(program: Command): void {
         } finally {
           bar?.stop();
         }
-        if (flags.json === true) printJson(report);
+        if (flags.json === true) printJson("bench", report);
         else process.stdout.write(formatReport(report));
       }),
     );

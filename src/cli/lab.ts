@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import cliProgress from "cli-progress";
 import { type LabProgress, runLab } from "../lab/run.ts";
 import { labSummary } from "../lab/summary.ts";
-import { action, printJson } from "./util.ts";
+import { action, printJson } from "./contract.ts";
 
 /** A progress reporter on stderr: a bar on a terminal, one line per phase otherwise. */
 function progressReporter(): { update: (p: LabProgress) => void; stop: () => void } {
@@ -51,7 +51,7 @@ export function registerLab(program: Command): void {
         try {
           const outcome = await runLab({ out: opts.out, quick: opts.quick === true, traces: opts.trace ?? [] }, progress.update);
           progress.stop();
-          if (opts.json === true) printJson(outcome.results);
+          if (opts.json === true) printJson("lab", outcome.results);
           else process.stdout.write(labSummary(outcome));
         } finally {
           progress.stop();

@@ -13,7 +13,8 @@ import { type TraceMix, traceMix } from "../model/trace.ts";
 import { MAX_VCPUS } from "../topology/topology.ts";
 import { intidMixByName } from "../workload/profile.ts";
 import { getProfile } from "../workload/profiles.ts";
-import { action, parseCount, parseIntList, printJson } from "./util.ts";
+import { action, printJson } from "./contract.ts";
+import { parseCount, parseIntList } from "./util.ts";
 
 /** Default VM sizes: every power of two from 2 to 4096. */
 export const MODEL_DEFAULT_VCPUS = [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096] as const;
@@ -167,7 +168,7 @@ export function registerModel(program: Command): void {
     .action(
       action(async (flags: ModelFlags) => {
         const report = await modelReport(flags);
-        if (flags.json === true) printJson(report);
+        if (flags.json === true) printJson("model", report);
         else process.stdout.write(formatModel(report));
       }),
     );

@@ -6,7 +6,7 @@ import { loadTopology, presetTopology } from "../topology/index.ts";
 import { compareIntent, type IntentReport } from "../trace/intent.ts";
 import { parseFormatOption } from "../trace/read.ts";
 import { hasMismatch, type ReplayReport, replayTrace } from "../trace/replay.ts";
-import { action, printJson } from "./util.ts";
+import { action, checkFailed, printJson } from "./contract.ts";
 
 function pct(x: number): string {
   return `${(100 * x).toFixed(2)}%`;
@@ -53,7 +53,7 @@ export function registerReplay(program: Command): void {
     .option("--format <format>", "auto, qemu, ftrace or jsonl", "auto")
     .option("--lenient", "skip and count malformed lines instead of failing")
     .option("--intent <console>", "also compare a capture's QEMU log with the guest's own ipi_raise dump (@@F lines) in this console file; one trace only")
-    .option("--json", "print JSON (one object per trace; an array for several traces)")
+    .option("--json", "print one JSON object (several traces: {\"reports\": [...]})")
     .action(
       action(async (traces: string[], opts: { topology?: string; engines: string; format: string; lenient?: boolean; intent?: string; json?: boolean }) => {
         if (traces.length === 0) throw new UsageError("no trace given");
@@ -72,10 +72,9 @@ export function registerReplay(program: Command): void {
           intent = await compareIntent(r0.trace, opts.intent, opts.topology !== undefined ? loadTopology(opts.topology) : presetTopology(r0.topology.startsWith("qemu:") ? r0.topology : `qemu:${String(r0.vcpus)}`));
           if (opts.json !== true) process.stdout.write(`${formatIntent(intent)}\n`);
         }
-        if (opts.json === true) printJson(reports.length === 1 ? (intent !== undefined ? { ...reports[0], intent } : reports[0]) : reports);
+        if (opts.json === true) printJson("replay", reports.length === 1 ? (intent !== undefined ? { ...reports[0], intent } : reports[0]!) : { reports });
         if (reports.some(hasMismatch)) {
-          process.stderr.write("error: mismatches found (see above)\n");
-          process.exitCode = 1;
+          checkFailed(`mismatches found in ${reports.filter(hasMismatch).map((r) => r.trace).join(", ")}`);
         }
       }),
     );

@@ -9,7 +9,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { SgiRegister } from "../arch/sgi-register.ts";
 import { VirtualGic } from "../gic.ts";
-import { SGI_COUNT, SPURIOUS_INTID } from "../state/sgi-state.ts";
+import { SGI_COUNT, SPURIOUS_INTID } from "../state/layout.ts";
 import { CTRL_GO, CTRL_SENDERS_DONE, DOORBELL_STRIDE, harnessViews, type ReceiverReport, type SenderReport, type StressWorkerData } from "./stress.ts";
 
 const data = workerData as StressWorkerData;

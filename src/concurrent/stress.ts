@@ -22,7 +22,7 @@
 import { ENGINE_NAMES, type EngineName } from "../engines/index.ts";
 import { TopologyError, UsageError } from "../errors.ts";
 import { VirtualGic } from "../gic.ts";
-import { SGI_COUNT } from "../state/sgi-state.ts";
+import { SGI_COUNT } from "../state/layout.ts";
 import { AtomicSgiState } from "../state/shared.ts";
 import type { Worker } from "node:worker_threads";
 import { startWorker } from "./spawn.ts";

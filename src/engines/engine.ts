@@ -5,13 +5,12 @@
  */
 import { formatAffinity } from "../arch/mpidr.ts";
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 import { type PeerModel, peerShortName, projectionLabel } from "./peers.ts";
 
-/** Every engine, in the order reports list them. */
-export const ENGINE_NAMES = ["reference", "kvm-linear", "rfc-affskip", "kvm-mpidr-index", "qemu-scan", "xen", "vsgi"] as const;
-export type EngineName = (typeof ENGINE_NAMES)[number];
+/** An engine's name in the registry (registry.ts): a built-in's (`vsgi`) or a plugin's own. */
+export type EngineName = string;
 
 /**
  * Whether an engine can dispatch for a layout, and why not. `projection` is set when the layout is
@@ -88,7 +87,7 @@ export function peerSupport(topology: Topology, peer: PeerModel, note?: string):
 
 /** Why a projected engine is not a run of its peer, for route, replay and VirtualGic. */
 export function beyondLimitReason(peer: PeerModel, vcpus: number): string {
-  return `unsupported: ${String(vcpus)} vCPUs are beyond ${peerShortName(peer)}'s limit of ${String(peer.maxVcpus.gicv3)} (${peer.limitSource}); figures at this size are projections`;
+  return `${String(vcpus)} vCPUs are beyond ${peerShortName(peer)}'s limit of ${String(peer.maxVcpus.gicv3)} (${peer.limitSource}); figures at this size are projections`;
 }
 
 /** The layout is refused in userspace mode by engines whose id arithmetic cannot express it. */

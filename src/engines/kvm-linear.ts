@@ -6,7 +6,7 @@
  * Cost: unicast to vCPU i visits i + 1; a target that does not exist visits all n; IRM visits n.
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 import { type Engine, peerSupport, requireNoRss, scanAllBut, type Support, writeCluster } from "./engine.ts";
 import { PEERS } from "./peers.ts";

@@ -11,8 +11,8 @@
  * wins). Without a table every lookup is a walk — a k-target write costs k walks. IRM visits n.
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
-import { popcount32 } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
+import { popcount32 } from "../state/bits.ts";
 import type { Topology } from "../topology/topology.ts";
 import { type Engine, peerSupport, requireNoRss, scanAllBut, type Support } from "./engine.ts";
 import { PEERS } from "./peers.ts";

@@ -259,8 +259,8 @@ export function peerOfEngine(engine: EngineName, kvmVersion: "6.7" | "6.10" = "6
       return PEERS["qemu-7.2+"];
     case "xen":
       return PEERS["xen-4.x"];
-    case "reference":
-    case "vsgi":
+    default:
+      // reference, vsgi and any plugin engine (EngineName is an open string since the registry).
       return PEERS.architecture;
   }
 }

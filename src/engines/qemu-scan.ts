@@ -7,7 +7,7 @@
  * Cost: n visits per write, always.
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 import { type Engine, peerSupport, requireNoRss, type Support, writeCluster } from "./engine.ts";
 import { PEERS } from "./peers.ts";

@@ -8,7 +8,7 @@
  * among vCPUs sharing one affinity (userspace mode): the lowest, the highest, or all of them.
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 import type { Engine, Support } from "./engine.ts";
 

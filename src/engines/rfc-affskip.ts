@@ -9,7 +9,7 @@
  * Correct only when every vCPU has KVM's default MPIDR for its id — the reviewer's objection.
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import { kvmDefaultAffinity } from "../topology/presets.ts";
 import type { Topology } from "../topology/topology.ts";
 import { type Engine, peerSupport, requireLayout, requireNoRss, requireStrictLayout, scanAllBut, type Support } from "./engine.ts";

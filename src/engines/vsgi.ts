@@ -11,7 +11,8 @@
  * becomes the row's precomputed (word, mask) groups. Visits stay one per set TargetList bit.
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import { type DeliverySink, popcount32 } from "../state/sgi-state.ts";
+import { popcount32 } from "../state/bits.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 import type { Engine, Support } from "./engine.ts";
 

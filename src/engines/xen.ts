@@ -8,7 +8,7 @@
  * (UNDEF) and GICv2 filter 3 (data abort) are Xen's rules in peer-rules.ts.
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 import { type Engine, peerSupport, requireLayout, requireNoRss, requireStrictLayout, scanAllBut, type Support } from "./engine.ts";
 import { PEERS } from "./peers.ts";

@@ -10,8 +10,8 @@
  * It is the CPU work of the whole vSGI (sender and targets), not the sender's latency alone.
  */
 import { decodeSgiInto, encodeSgiHiLo, newSgiWrite, SgiRegister } from "../arch/sgi-register.ts";
-import { ENGINE_NAMES, type EngineName, prepareEngines } from "../engines/index.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import { engineNames, type EngineName, prepareEngines } from "../engines/index.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import { presetTopology } from "../topology/presets.ts";
 import type { Topology } from "../topology/topology.ts";
 import { generateLinuxStream, type LinuxIpiProfile } from "../workload/profile.ts";
@@ -84,7 +84,7 @@ export interface ModelOutput {
 }
 
 /** Engines the model reports: every algorithm someone runs (the reference is the specification). */
-export const MODEL_ENGINES: readonly EngineName[] = ENGINE_NAMES.filter((e) => e !== "reference");
+export const MODEL_ENGINES: readonly EngineName[] = engineNames().filter((e) => e !== "reference");
 
 /** A sink that only counts targets (IRM counts n − 1): the model needs targets per write, not who. */
 class CountingSink implements DeliverySink {

@@ -5,7 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
-import { ENGINE_NAMES } from "../engines/engine.ts";
+import { orderEngines } from "../engines/registry.ts";
 
 /** Colour of each engine in every chart (vsgi stands out; the reference is grey). */
 export const ENGINE_COLORS: Readonly<Record<string, string>> = {
@@ -19,11 +19,7 @@ export const ENGINE_COLORS: Readonly<Record<string, string>> = {
   floor: "#222222",
 };
 
-const engineDomain = (present: Iterable<string>): string[] => {
-  const set = new Set(present);
-  const known = [...ENGINE_NAMES, "floor"].filter((e) => set.has(e));
-  return [...known, ...[...set].filter((e) => !known.includes(e)).sort()];
-};
+const engineDomain = (present: Iterable<string>): string[] => orderEngines(present, ["floor"]);
 
 function colorScale(present: Iterable<string>): Plot.ScaleOptions {
   const domain = engineDomain(present);

@@ -3,7 +3,7 @@
  * by Observable Plot at build time, the route explorer's script inlined. No network access at view
  * time, and everything except the explorer reads without JavaScript.
  */
-import { ENGINE_NAMES } from "../engines/engine.ts";
+import { orderEngines } from "../engines/registry.ts";
 import { LINUX_ARM64_IPI_NAMES } from "../workload/profile.ts";
 import { fmt, intidChart, nsChart, type RatioPoint, ratioChart, type SeriesPoint, shareChart, visitsChart } from "./charts.ts";
 import { EXPLORER_REGISTERS, explore } from "./explorer/explore.ts";
@@ -17,11 +17,7 @@ export type ExplorerScript = { readonly js: string } | { readonly missing: strin
 /** The VM size the headline compares engines at (KVM's maximum on arm64). */
 export const HEADLINE_VCPUS = 512;
 
-const engineOrder = (names: Iterable<string>): string[] => {
-  const set = new Set(names);
-  const known = (ENGINE_NAMES as readonly string[]).filter((e) => set.has(e));
-  return [...known, ...[...set].filter((e) => !known.includes(e)).sort()];
-};
+const engineOrder = (names: Iterable<string>): string[] => orderEngines(names);
 
 const unique = <T>(xs: Iterable<T>): T[] => [...new Set(xs)];
 

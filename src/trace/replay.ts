@@ -3,7 +3,7 @@
  * with the reference model, and the reference with the deliveries the traced system made (QEMU's
  * own `gicv3_redist_send_sgi` record, an oracle nobody here wrote).
  */
-import { ENGINE_NAMES, type EngineName, prepareEngines, RecordingSink, routeOnEngines } from "../engines/index.ts";
+import { engineNames, type EngineName, prepareEngines, RecordingSink, routeOnEngines } from "../engines/index.ts";
 import { loadTopology, presetTopology } from "../topology/index.ts";
 import type { Topology } from "../topology/topology.ts";
 import type { TraceEvent, TraceFormat } from "./event.ts";
@@ -100,7 +100,7 @@ export async function replayTrace(path: string, options: ReplayOptions = {}): Pr
       : typeof options.topology === "string"
         ? loadTopology(options.topology)
         : options.topology;
-  const names = options.engines ?? ENGINE_NAMES;
+  const names = options.engines ?? engineNames();
   const withRef: EngineName[] = names.includes("reference") ? [...names] : ["reference", ...names];
   const prepared = prepareEngines(topology, withRef);
   const sink = new RecordingSink(topology.count);

@@ -8,7 +8,7 @@ import { ENGINE_NAMES } from "../../src/engines/index.ts";
 import { runCli } from "../support/cli.ts";
 
 function assertUserError(r: ReturnType<typeof runCli>, pattern: RegExp): void {
-  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.code, 2, r.stderr);
   assert.equal(r.stdout, "");
   const lines = r.stderr.trim().split("\n");
   assert.match(lines[0] ?? "", /^error: /);
@@ -19,13 +19,13 @@ describe("vsgi decode", () => {
   it("--json prints exactly one object with the SGI1R fields", () => {
     const r = runCli(["decode", "0x011F8001", "--json"]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { register: "sgi1r", intid: 1, aff3: 0, aff2: 0, aff1: 31, targetList: 0x8001, rs: 0, irm: 0 });
+    assert.deepEqual(JSON.parse(r.stdout), { schema: "vsgi-decode/1", register: "sgi1r", intid: 1, aff3: 0, aff2: 0, aff1: 31, targetList: 0x8001, rs: 0, irm: 0 });
   });
 
   it("decodes GICD_SGIR with --reg gicd-sgir", () => {
     const r = runCli(["decode", "--reg", "gicd-sgir", "0x01000003", "--json"]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { register: "gicd-sgir", sgiIntid: 3, nsatt: 0, cpuTargetList: 0, targetListFilter: 1 });
+    assert.deepEqual(JSON.parse(r.stdout), { schema: "vsgi-decode/1", register: "gicd-sgir", sgiIntid: 3, nsatt: 0, cpuTargetList: 0, targetListFilter: 1 });
   });
 
   it("rejects RES0 bits by default, accepts them with --lenient", () => {

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { decodeSgiRegister, parseSgiRegisterName, sgiWriteToJson } from "../../src/arch/sgi-register.ts";
 import { ENGINE_NAMES, type EngineName, prepareEngines, RecordingSink, routeOnEngines } from "../../src/engines/index.ts";
 import { VirtualGic } from "../../src/gic.ts";
-import { SGI_COUNT } from "../../src/state/sgi-state.ts";
+import { SGI_COUNT } from "../../src/state/layout.ts";
 import { loadTopology, parseTopologyJson } from "../../src/topology/index.ts";
 import type { Topology } from "../../src/topology/topology.ts";
 
