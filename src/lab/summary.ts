@@ -24,7 +24,8 @@ function benchLines(results: LabResults): string[] {
   const at = sizes.includes(HEADLINE_VCPUS) ? HEADLINE_VCPUS : sizes[sizes.length - 1];
   if (at === undefined) return ["benchmark: no results"];
   const here = rows.filter((r) => r.vcpus === at);
-  const engines = ENGINE_ORDER.filter((e) => here.some((r) => r.engine === e));
+  // Built-ins in headline order, then any plugin engine (vsgi lab --engine) that was timed.
+  const engines = [...ENGINE_ORDER, ...[...new Set(here.map((r) => r.engine))].filter((e) => e !== "reference" && !ENGINE_ORDER.includes(e))].filter((e) => here.some((r) => r.engine === e));
   const workloads = [...new Set(here.map((r) => r.workload))];
   const col = 10;
   const out = [`Median ns per write at ${String(at)} vCPUs (n/a: layout unsupported):`];
