@@ -25,7 +25,7 @@ export interface PluginBenchPart {
 export async function runPluginBenchPart(
   plugins: readonly PluginEngine[],
   topologies: readonly Topology[],
-  o: { writes: number; rounds: number; passMs: number; seed: number },
+  o: { writes: number; rounds: number; passMs: number; seed: number; workloads?: readonly string[] },
 ): Promise<PluginBenchPart> {
   const c = plugins.filter((p) => p.kind === "c");
   let native: PluginBenchPart["native"] = { ran: false, reason: "no C engine given", runs: [] };

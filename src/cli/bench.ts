@@ -107,8 +107,8 @@ export function registerBench(program: Command): void {
         let plugin;
         if (plugins.length > 0) {
           const { runPluginBenchPart } = await import("../check/bench-plugins.ts");
-          const { writes, rounds, passMs, seed } = report.settings;
-          plugin = await runPluginBenchPart(plugins, report.settings.topologies.map((t) => loadTopology(t)), { writes, rounds, passMs, seed });
+          const { writes, rounds, passMs, seed, workloads } = report.settings;
+          plugin = await runPluginBenchPart(plugins, report.settings.topologies.map((t) => loadTopology(t)), { writes, rounds, passMs, seed, workloads });
         }
         if (flags.json === true) printJson("bench", plugin === undefined ? report : { ...report, plugins: plugin });
         else process.stdout.write(formatReport(report) + (plugin === undefined ? "" : (await import("../check/bench-plugins.ts")).formatPluginBench(plugin)));
