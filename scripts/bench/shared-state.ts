@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { SgiRegister } from "../../src/arch/sgi-register.ts";
 import { VirtualGic } from "../../src/gic.ts";
+import { SeededRandom } from "../../src/workload/rng.ts";
 
 const WORKLOADS = ["unicast", "multicast16", "broadcast", "ack+eoi"] as const;
 type Workload = (typeof WORKLOADS)[number];
@@ -25,9 +26,9 @@ function measure(variant: "plain" | "atomic", workload: Workload): number {
   // Precomputed writes: unicast to a pseudo-random vCPU, a whole cluster, IRM.
   const his = new Uint32Array(1024);
   const los = new Uint32Array(1024);
-  let x = 12345;
+  const rng = new SeededRandom(12345);
   for (let i = 0; i < 1024; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const x = rng.uint32();
     const v = (x >>> 8) % N;
     const intid = x & 7;
     if (workload === "unicast" || workload === "ack+eoi") los[i] = ((intid << 24) | ((v >>> 4) << 16) | (1 << (v & 15))) >>> 0;

@@ -11,7 +11,7 @@ import { SgiState } from "../state/sgi-state.ts";
 import { Topology } from "../topology/topology.ts";
 import type { BatchTargets } from "./targets.ts";
 import { bigintFloorRunner, type CellTiming, engineRunner, floorRunner, type PassInput, sinkFloorRunner, type Subject, timeCell } from "./timing.ts";
-import type { WriteBatch } from "./workloads.ts";
+import type { WriteBatch } from "./batch.ts";
 
 /** Everything a cell needs, as plain data (it crosses a thread boundary). */
 export interface CellJob {

@@ -3,17 +3,7 @@
  * figure and a verdict; a goal whose cell was not in the run (e.g. 4096 vCPUs under `--quick`)
  * gets `met: null`. These verdicts are reported, never asserted by tests.
  */
-import type { BenchReport, BenchResult } from "./run.ts";
-
-/** One goal and what the run measured for it. */
-export interface GoalResult {
-  readonly id: string;
-  readonly goal: string;
-  /** The measured figure, in words (or "not measured"). */
-  readonly measured: string;
-  /** true: reached; false: not reached; null: the run did not include the cells needed. */
-  readonly met: boolean | null;
-}
+import type { BenchReport, BenchResult, GoalResult } from "./types.ts";
 
 const UNICAST = ["unicast-random", "unicast-last-cluster"] as const;
 const TARGETED = ["unicast-random", "unicast-last-cluster", "multicast-cluster", "multicast-linux"] as const;

@@ -15,7 +15,7 @@ import { decodeSgiInto, type SgiWrite } from "../arch/sgi-register.ts";
 import type { Engine } from "../engines/engine.ts";
 import type { SgiState } from "../state/sgi-state.ts";
 import type { BatchTargets } from "./targets.ts";
-import type { WriteBatch } from "./workloads.ts";
+import type { WriteBatch } from "./batch.ts";
 
 /** Everything a pass needs; fixed for one (topology, workload) cell. */
 export interface PassInput {

@@ -2,7 +2,8 @@
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { formatReport } from "../bench/format.ts";
-import { type BenchOptions, runBench } from "../bench/run.ts";
+import { runBench } from "../bench/run.ts";
+import type { BenchOptions } from "../bench/types.ts";
 import { BUILTIN_WORKLOADS, workloadFamilies } from "../bench/workloads.ts";
 import { parseEngineList } from "../engines/index.ts";
 import { UsageError } from "../errors.ts";

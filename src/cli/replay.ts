@@ -6,11 +6,8 @@ import { loadTopology, presetTopology } from "../topology/index.ts";
 import { compareIntent, type IntentReport } from "../trace/intent.ts";
 import { parseFormatOption } from "../trace/read.ts";
 import { hasMismatch, type ReplayReport, replayTrace } from "../trace/replay.ts";
+import { pct } from "../util/percent.ts";
 import { action, checkFailed, printJson } from "./contract.ts";
-
-function pct(x: number): string {
-  return `${(100 * x).toFixed(2)}%`;
-}
 
 /** The human-readable summary of one replay. */
 export function formatReplay(r: ReplayReport): string {
@@ -18,7 +15,7 @@ export function formatReplay(r: ReplayReport): string {
   const lines = [
     `${r.trace} (${r.format}, ${r.topology}): ${String(r.writes)} writes, ${String(r.deliveries)} recorded deliveries, ${String(r.lines)} lines` +
       (r.lenientSkipped > 0 ? `, ${String(r.lenientSkipped)} malformed lines skipped` : ""),
-    `  unicast ${pct(s.unicastShare)}, cross-cluster ${pct(s.crossClusterShare)}, IRM ${String(s.irm)}, targets/write ${JSON.stringify(s.targetsPerWrite)}, clusters/multicast ${JSON.stringify(s.clustersPerMulticast)}, by INTID ${JSON.stringify(s.byIntid)}`,
+    `  unicast ${pct(s.unicastShare, 2)}, cross-cluster ${pct(s.crossClusterShare, 2)}, IRM ${String(s.irm)}, targets/write ${JSON.stringify(s.targetsPerWrite)}, clusters/multicast ${JSON.stringify(s.clustersPerMulticast)}, by INTID ${JSON.stringify(s.byIntid)}`,
   ];
   for (const [name, e] of Object.entries(r.engines)) {
     lines.push(

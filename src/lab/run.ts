@@ -7,14 +7,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { runBench } from "../bench/run.ts";
-import { modelReport } from "../cli/model.ts";
+import { type ModelReport, modelReport } from "../model/report.ts";
 import { UsageError } from "../errors.ts";
 import { replayTrace } from "../trace/replay.ts";
+import { packageRoot } from "../util/package-root.ts";
 import { buildExplorerBundle } from "../report/bundle.ts";
 import { type ExplorerScript, renderReport } from "../report/html.ts";
-import { type BenchOutput, isMissing, type LabResults, type Machine, type Missing, type ModelOutput, type TraceFailure, type TraceReplay } from "../report/types.ts";
+import { type BenchOutput, isMissing, type LabResults, type Machine, type Missing, type TraceFailure, type TraceReplay } from "../report/types.ts";
 
 /** Options of one lab run. */
 export interface LabOptions {
@@ -51,9 +51,8 @@ export interface LabOutcome {
 /** VM sizes of `vsgi lab --quick`. */
 export const LAB_QUICK_VCPUS = [16, 64, 256, 512] as const;
 
-const HERE = fileURLToPath(new URL(".", import.meta.url));
-/** The repository (or package) root: src/lab/ and dist/lab/ are both two levels down. */
-export const REPO_ROOT = resolve(HERE, "..", "..");
+/** The repository (or package) root. */
+export const REPO_ROOT = packageRoot();
 
 /** The bundled real traces: fixtures/*.log.gz and fixtures/shared/*.log.gz in the repository, and ../shared/fixtures beside it. */
 export function bundledTraces(root = REPO_ROOT): string[] {
@@ -112,12 +111,12 @@ async function runTracesPart(paths: readonly string[], onProgress: (p: LabProgre
   return { replays };
 }
 
-async function runModelPart(tracePaths: readonly string[], traces: LabResults["traces"], notes: string[]): Promise<ModelOutput | Missing> {
+async function runModelPart(tracePaths: readonly string[], traces: LabResults["traces"], notes: string[]): Promise<ModelReport | Missing> {
   // Fit the model's real-trace mixes only to traces that replayed cleanly.
   const ok = isMissing(traces) ? [] : traces.replays.filter((r) => !("error" in r)).map((r) => r.trace);
   const paths = tracePaths.filter((p) => ok.includes(basename(p)));
   try {
-    return await modelReport({ trace: paths });
+    return await modelReport({ traces: paths });
   } catch (e) {
     if (paths.length === 0) return { missing: `the cost model failed: ${message(e)}` };
     // A trace the model cannot fit a profile to should not cost the whole section.

@@ -12,6 +12,7 @@
 import { decodeSgiInto, encodeSgiHiLo, newSgiWrite, SgiRegister } from "../arch/sgi-register.ts";
 import { engineNames, type EngineName, prepareEngines } from "../engines/index.ts";
 import type { DeliverySink } from "../state/sink.ts";
+import { pct } from "../util/percent.ts";
 import { presetTopology } from "../topology/presets.ts";
 import type { Topology } from "../topology/topology.ts";
 import { generateLinuxStream, type LinuxIpiProfile } from "../workload/profile.ts";
@@ -189,10 +190,6 @@ export function runModel(options: ModelOptions): ModelOutput {
     breakEven,
     citations: Object.values(CITATIONS),
   };
-}
-
-function pct(x: number | null): string {
-  return x === null ? "n/a" : `${(x * 100).toFixed(1)}%`;
 }
 
 /**

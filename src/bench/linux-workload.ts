@@ -1,11 +1,12 @@
 /**
  * The bench workload family `linux:<profile>`: seeded writes of a named Linux-guest profile in
- * the shape the benchmark lab times (src/bench/workloads.ts registers the family).
+ * the shape the benchmark times (workloads.ts registers the family): the adapter from the
+ * workload models (src/workload) to the bench.
  */
 import { SgiRegister } from "../arch/sgi-register.ts";
-import type { Workload, WriteBatch } from "../bench/workloads.ts";
-import { generateLinuxStream } from "./profile.ts";
-import { getProfile, PROFILE_NAMES } from "./profiles.ts";
+import { generateLinuxStream } from "../workload/profile.ts";
+import { getProfile, PROFILE_NAMES } from "../workload/profiles.ts";
+import type { Workload, WriteBatch } from "./batch.ts";
 
 /** What `linux:<…>` means, for `--help`. */
 export const LINUX_FAMILY_DESCRIPTION = `a Linux guest profile fitted from real traces: linux:${PROFILE_NAMES.join(", linux:")}`;
