@@ -18,7 +18,7 @@ export { RecordingSink } from "../engines/recording-sink.ts";
 export { type PreparedEngine, prepareEngines, type RouteResult, routeOnEngines } from "../engines/route.ts";
 export { type SgiStateLayout, sgiStateLayout } from "../state/layout.ts";
 export { linuxSgi1rWrites } from "../workload/linux-gicv3.ts";
-export { type BenchOptions, type BenchProgress, type BenchReport, type BenchResult, runBench } from "../bench/run.ts";
+export { type BenchOptions, type BenchProgress, type BenchReport, type BenchResult, runBench } from "../bench/index.ts";
 export { type ModelOptions, type ModelOutput, runModel as runCostModel } from "../model/model.ts";
 export { bundledTraces, type LabOptions, type LabOutcome, type LabProgress, runLab } from "../lab/run.ts";
 export { renderReport } from "../report/html.ts";
