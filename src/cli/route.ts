@@ -2,11 +2,15 @@
 import type { Command } from "commander";
 import { sgiWriteToJson } from "../arch/sgi-register.ts";
 import { orderEngines } from "../engines/registry.ts";
-import { type RouteResult, routeWrite } from "../engines/route.ts";
+import { PAGE_SIZES, type PageSize } from "../engines/kvm-mpidr-index.ts";
+import type { PeerRouteResult } from "../engines/peer-route.ts";
+import { type RouteOptions, routeWrite } from "../engines/route.ts";
+import { UsageError } from "../errors.ts";
 import { checkVcpu } from "../errors.ts";
 import { loadTopology } from "../topology/index.ts";
 import type { Topology } from "../topology/topology.ts";
 import { REGISTER_CHOICES } from "./decode.ts";
+import { peerInputsFromFlags } from "./route-peers.ts";
 import { action, printJson } from "./contract.ts";
 import { parseNonNegativeInt } from "./util.ts";
 
@@ -17,15 +21,21 @@ export interface RouteOutput {
   readonly write: Record<string, string | number>;
   readonly targets: number[];
   readonly warnings: string[];
-  readonly engines: Record<string, RouteResult>;
+  readonly engines: Record<string, PeerRouteResult>;
 }
 
 /** Routes one write; the function behind `vsgi route`. */
-export function route(topology: Topology, sender: number, hex: string, reg: string, strict: boolean): RouteOutput {
+export function route(topology: Topology, sender: number, hex: string, reg: string, strict: boolean, options: RouteOptions = {}): RouteOutput {
   checkVcpu(sender, topology.count, "--sender");
-  const r = routeWrite(topology, sender, hex, reg, strict);
+  const r = routeWrite(topology, sender, hex, reg, strict, options);
   const write = r.fields.register === "gicd-sgir" ? { register: "gicd-sgir", ...r.fields.write } : sgiWriteToJson(r.fields.write);
   return { topology: topology.name, sender, write, targets: r.targets, warnings: r.warnings, engines: Object.fromEntries(r.engines) };
+}
+
+function parsePageSize(text: string): PageSize {
+  const n = /^(4|16|64)k$/i.test(text) ? Number(text.slice(0, -1)) * 1024 : Number(text);
+  if (!(PAGE_SIZES as readonly number[]).includes(n)) throw new UsageError(`--page-size: "${text}" is not an arm64 page size (4k, 16k or 64k)`, text);
+  return n as PageSize;
 }
 
 function formatTargets(t: readonly number[]): string {
@@ -41,11 +51,18 @@ export function registerRoute(program: Command): void {
     .requiredOption("--sender <id>", "the writing vCPU")
     .option("--reg <register>", `register kind: ${REGISTER_CHOICES}`, "sgi1r")
     .option("--lenient", "ignore RES0 bits as hardware does instead of rejecting them")
+    .option("--group0 <list>", "vCPU:INTID pairs configured as Group 0, e.g. 1:1,2:5 (default: every SGI Group 1)")
+    .option("--offline <vcpus>", "vCPUs powered off (never CPU_ON'd), e.g. 3,4")
+    .option("--page-size <size>", "host page size for KVM ≥ 6.7's index table: 4k (default), 16k or 64k")
     .option("--json", "print one JSON object")
     .action(
-      action((hex: string, opts: { topology: string; sender: string; reg: string; lenient?: boolean; json?: boolean }) => {
+      action((hex: string, opts: { topology: string; sender: string; reg: string; lenient?: boolean; json?: boolean; group0?: string; offline?: string; pageSize?: string }) => {
         const topology = loadTopology(opts.topology);
-        const out = route(topology, parseNonNegativeInt(opts.sender, "--sender"), hex, opts.reg, opts.lenient !== true);
+        const inputs = peerInputsFromFlags(topology, opts.group0, opts.offline);
+        const out = route(topology, parseNonNegativeInt(opts.sender, "--sender"), hex, opts.reg, opts.lenient !== true, {
+          inputs,
+          ...(opts.pageSize !== undefined ? { pageSize: parsePageSize(opts.pageSize) } : {}),
+        });
         if (opts.json === true) {
           const { targets, warnings, engines, ...rest } = out;
           printJson("route", { targets, warnings, engines, ...rest });
@@ -56,11 +73,15 @@ export function registerRoute(program: Command): void {
         for (const name of orderEngines(Object.keys(out.engines))) {
           const r = out.engines[name];
           if (r === undefined) continue;
-          lines.push(
-            "unsupported" in r
-              ? `  ${name.padEnd(16)} unsupported: ${r.unsupported}`
-              : `  ${name.padEnd(16)} visits ${String(r.visits).padStart(5)}  targets ${formatTargets(r.targets)}`,
-          );
+          const peer = r.peer !== undefined ? ` [${r.peer}]` : "";
+          if ("unsupported" in r) {
+            lines.push(r.pending !== undefined ? `  ${name.padEnd(16)}${peer} pending ${formatTargets(r.pending)}` : `  ${name.padEnd(16)}${peer} unsupported: ${r.unsupported}`);
+            if (r.projection !== undefined) lines.push(`    ${r.projection.label}: visits ${String(r.projection.visits)}, targets ${formatTargets(r.projection.targets)}`);
+          } else {
+            const pending = r.pending !== undefined && r.pending.length !== r.targets.length ? `  pending ${formatTargets(r.pending)}` : "";
+            lines.push(`  ${name.padEnd(16)}${peer} visits ${String(r.visits).padStart(5)}  targets ${formatTargets(r.targets)}${pending}`);
+          }
+          for (const rule of r.rules ?? []) lines.push(`    rule: ${rule}`);
         }
         process.stdout.write(`${lines.join("\n")}\n`);
       }),

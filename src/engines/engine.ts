@@ -87,7 +87,7 @@ export function peerSupport(topology: Topology, peer: PeerModel, note?: string):
 
 /** Why a projected engine is not a run of its peer, for route, replay and VirtualGic. */
 export function beyondLimitReason(peer: PeerModel, vcpus: number): string {
-  return `unsupported: ${String(vcpus)} vCPUs are beyond ${peerShortName(peer)}'s limit of ${String(peer.maxVcpus.gicv3)} (${peer.cells.limits.cite}); figures at this size are projections`;
+  return `${String(vcpus)} vCPUs are beyond ${peerShortName(peer)}'s limit of ${String(peer.maxVcpus.gicv3)} (${peer.limitSource}); figures at this size are projections`;
 }
 
 /** The layout is refused in userspace mode by engines whose id arithmetic cannot express it. */

@@ -9,6 +9,8 @@ import type { PeerModel } from "./peers.ts";
 
 /** A rule that changed the outcome of a write, with the sentence reports show. */
 export const RULES = {
+  "kvm-sgi1r-any-group": "KVM delivers SGI1R at a Group 0 target too (vgic_v3_queue_sgi: allow_group1)",
+  "arch-sgi1r-any-group": "architecture (vsgi, DS = 1): SGI1R may reach a Group 0 target",
   "kvm-group0-only": "KVM: SGI0R/ASGI1R reach only targets that configured the INTID as Group 0 (vgic_v3_queue_sgi)",
   "qemu-group-mismatch-g1": "QEMU drops SGI1R at a Group 0 target (gicv3_redist_send_sgi: grp != irqgrp)",
   "qemu-group-mismatch-g0": "QEMU drops SGI0R/ASGI1R at a Group 1 target (gicv3_redist_send_sgi: grp != irqgrp)",

@@ -50,6 +50,8 @@ export interface PeerModel {
   readonly title: string;
   /** Largest VM the peer can create, GICv3 and GICv2. */
   readonly maxVcpus: { readonly gicv3: number; readonly gicv2: number };
+  /** Where the limit is defined. */
+  readonly limitSource: string;
   readonly group: GroupRule;
   readonly filter3: Filter3Rule;
   /** Whether a target that is powered off (PSCI CPU_OFF / never CPU_ON'd) is still made pending. */
@@ -80,6 +82,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     engine: "vsgi",
     title: "GIC architecture (IHI 0069 GICv3/v4, IHI 0048B GICv2) — vsgi and the reference follow it",
     maxVcpus: { gicv3: 4096, gicv2: 8 },
+    limitSource: "vsgi models up to 4096 vCPUs (src/topology/topology.ts MAX_VCPUS); GICv2: 8 CPU interfaces (IHI 0048B)",
     group: "sgi1r-any",
     filter3: "nothing",
     offline: "pending",
@@ -100,6 +103,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     engine: "kvm-linear",
     title: "Linux KVM ≤ 6.6: linear walk in vgic_v3_dispatch_sgi",
     maxVcpus: { gicv3: 512, gicv2: 8 },
+    limitSource: KVM_LIMIT,
     group: "sgi1r-any",
     filter3: "nothing",
     offline: "pending",
@@ -125,6 +129,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     engine: "rfc-affskip",
     title: "[RFC v2] KVM: arm/arm64: optimize vSGI injection performance (2023, not merged)",
     maxVcpus: { gicv3: 512, gicv2: 8 },
+    limitSource: KVM_LIMIT,
     group: "sgi1r-any",
     filter3: "nothing",
     offline: "pending",
@@ -145,6 +150,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     engine: "kvm-mpidr-index",
     title: "Linux KVM 6.7–6.9: compressed-MPIDR index, NULL after one slot on a table miss",
     maxVcpus: { gicv3: 512, gicv2: 8 },
+    limitSource: KVM_LIMIT,
     group: "sgi1r-any",
     filter3: "nothing",
     offline: "pending",
@@ -169,6 +175,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     engine: "kvm-mpidr-index",
     title: "Linux KVM ≥ 6.10: compressed-MPIDR index, full walk on a table miss",
     maxVcpus: { gicv3: 512, gicv2: 8 },
+    limitSource: KVM_LIMIT,
     group: "sgi1r-any",
     filter3: "nothing",
     offline: "pending",
@@ -189,6 +196,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     engine: "qemu-scan",
     title: "QEMU TCG GICv3 (icc_generate_sgi) and GICv2 (arm_gic.c), read at 019fbfa4bcd2",
     maxVcpus: { gicv3: 512, gicv2: 8 },
+    limitSource: "hw/arm/virt.c virt_machine_class_init (max_cpus = 512), machvirt_init (GICv2: GIC_NCPU = 8)",
     group: "exact",
     filter3: "all-including-writer",
     offline: "pending",
@@ -214,6 +222,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     engine: "xen",
     title: "Xen 4.14–4.22 vGIC (read at RELEASE-4.22.0)",
     maxVcpus: { gicv3: 128, gicv2: 8 },
+    limitSource: "xen/arch/arm/include/asm/config.h MAX_VIRT_CPUS = 128 (arm64); domain.c vgic_max_vcpus (GICv2: 8)",
     group: "sgi1r-only",
     filter3: "data-abort",
     offline: "skipped",

@@ -9,6 +9,7 @@ import { formatAffinity } from "../../arch/mpidr.ts";
 import { SGI_REGISTER_ARCH_NAMES, SGI_REGISTER_NAMES, type SgiWrite } from "../../arch/sgi-register.ts";
 import { formatHex } from "../../arch/value.ts";
 import type { EngineName } from "../../engines/engine.ts";
+import type { PeerRouteResult } from "../../engines/peer-route.ts";
 import { ROUTE_REGISTERS, routeWrite } from "../../engines/route.ts";
 import { checkVcpu, TopologyError } from "../../errors.ts";
 import { presetTopology } from "../../topology/presets.ts";
@@ -47,9 +48,15 @@ export interface ClusterRow {
 }
 
 /** The outcome of one engine. */
-export type EngineOutcome =
+export type EngineOutcome = (
   | { readonly engine: EngineName; readonly visits: number; readonly targets: readonly number[]; readonly agrees: boolean }
-  | { readonly engine: EngineName; readonly unsupported: string };
+  | { readonly engine: EngineName; readonly unsupported: string }
+) & {
+  /** The peer the engine models (`kvm-6.6`, `qemu-7.2+`, …). */
+  readonly peer?: string;
+  /** Every peer rule that changed the outcome, and a projection's label past the peer's limit. */
+  readonly rules?: readonly string[];
+};
 
 /** Everything the page shows for one write. */
 export interface Exploration {
@@ -107,6 +114,12 @@ export function clusterRows(topology: Topology): ClusterRow[] {
     .map(([key, slots]) => ({ label: formatAffinity(key << 8).replace(/\.0$/, ""), slots }));
 }
 
+/** The peer and the rules it applied, for the engines table. */
+function peerNotes(e: PeerRouteResult): { peer?: string; rules?: readonly string[] } {
+  const rules = [...(e.rules ?? []), ...(e.projection !== undefined ? [`${e.projection.label}: ${String(e.projection.visits)} visits`] : [])];
+  return { ...(e.peer !== undefined ? { peer: e.peer } : {}), ...(rules.length > 0 ? { rules } : {}) };
+}
+
 /**
  * Routes one write for the explorer. Throws a `VsgiError` (with the message the page shows)
  * on a value that is not hex, does not fit, has RES0 bits set (unless lenient), an unknown
@@ -133,13 +146,21 @@ export function explore(input: ExploreInput): Exploration {
         { name: "CPUTargetList", bits: "23:16", value: w.cpuTargetList, note: `CPUs ${listBits(w.cpuTargetList).join(", ") || "none"}` },
         { name: "TargetListFilter", bits: "25:24", value: w.targetListFilter, note: filterNames[w.targetListFilter] ?? "" },
       ],
-      engines: [...r.engines].map(([engine, e]) => ({ engine, unsupported: "unsupported" in e ? e.unsupported : "" })),
+      engines: [...r.engines].map(([engine, e]) => ({
+        engine,
+        unsupported: `${"unsupported" in e ? e.unsupported : ""}; pending on ${e.pending === undefined || e.pending.length === 0 ? "no CPU" : `CPUs ${e.pending.join(", ")}`}`,
+        ...peerNotes(e),
+      })),
     };
   }
   const same = (t: readonly number[]): boolean => t.length === r.targets.length && t.every((x, i) => x === r.targets[i]);
   const engines: EngineOutcome[] = [];
   for (const [engine, e] of r.engines) {
-    engines.push("unsupported" in e ? { engine, unsupported: e.unsupported } : { engine, visits: e.visits, targets: e.targets, agrees: same(e.targets) && e.duplicates === 0 });
+    engines.push(
+      "unsupported" in e
+        ? { engine, unsupported: e.unsupported, ...peerNotes(e) }
+        : { engine, visits: e.visits, targets: e.targets, agrees: same(e.targets) && e.duplicates === 0, ...peerNotes(e) },
+    );
   }
   return {
     ...base,
