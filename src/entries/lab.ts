@@ -21,5 +21,5 @@ export { linuxSgi1rWrites } from "../workload/linux-gicv3.ts";
 export { type BenchOptions, type BenchProgress, type BenchReport, type BenchResult, runBench } from "../bench/index.ts";
 export { type ModelOptions, type ModelOutput, runModel as runCostModel } from "../model/model.ts";
 export { bundledTraces, type LabOptions, type LabOutcome, type LabProgress, runLab } from "../lab/run.ts";
-export { renderReport } from "../report/html.ts";
+export { renderReport } from "../report/page.ts";
 export type { LabResults } from "../report/types.ts";
