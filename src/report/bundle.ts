@@ -62,6 +62,9 @@ export async function buildExplorerBundle(plugins: readonly ExplorerPlugin[] = [
     minify: true,
     keepNames: true,
     legalComments: "none",
+    // package.json says "sideEffects": false, which would let esbuild drop the plugin entry's bare
+    // `import` of the explorer; with plugins, annotations are ignored so it stays.
+    ...(dir !== undefined ? { ignoreAnnotations: true } : {}),
     logLevel: "silent",
   });
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
