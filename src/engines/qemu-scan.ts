@@ -11,7 +11,7 @@ import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 import { type Engine, requireNoRss, type Support, writeCluster } from "./engine.ts";
 import { peerSupport } from "./peer-support.ts";
-import { PEERS } from "./peers.ts";
+import { PEER_LIMITS } from "./peers.ts";
 
 export class QemuScanEngine implements Engine {
   readonly name = "qemu-scan" as const;
@@ -20,7 +20,7 @@ export class QemuScanEngine implements Engine {
 
   prepare(topology: Topology): Support {
     this.#affinity = topology.affinity;
-    return requireNoRss(topology, "QEMU") ?? peerSupport(topology, PEERS["qemu-7.2+"]);
+    return requireNoRss(topology, "QEMU") ?? peerSupport(topology, PEER_LIMITS["qemu-7.2+"]);
   }
 
   dispatch(w: SgiWrite, sender: number, sink: DeliverySink): number {
