@@ -57,6 +57,11 @@ export interface PeerModel {
   /** Whether a target that is powered off (PSCI CPU_OFF / never CPU_ON'd) is still made pending. */
   readonly offline: "pending" | "skipped";
   readonly duplicates: DuplicateRule;
+  /**
+   * GICv2 SGI source: "writer" keeps one pending state per source CPU and reports it in GICC_IAR
+   * bits 12:10; "zero" (Xen's default vGIC) keeps one pending state and reports source 0.
+   */
+  readonly gicv2Source: "writer" | "zero";
   /** The matrix cells, one sentence each, with their citation. */
   readonly cells: Readonly<Record<MatrixRow, { readonly text: string; readonly cite: string }>>;
   /** What was read. */
@@ -87,6 +92,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     filter3: "nothing",
     offline: "pending",
     duplicates: "lowest",
+    gicv2Source: "writer",
     cells: {
       "group handling": { text: "SGI1R can reach Group 0 targets under DS = 1; SGI0R/ASGI1R Group 0 only (vsgi's reading)", cite: "IHI 0069 §12.2 ICC_SGI1R_EL1 ('under certain conditions … Group 0'), 'Forwarding an SGI to a target PE'; SPEC §1" },
       "filter 3": { text: "reserved; vsgi generates no SGI (strict mode rejects the write)", cite: "IHI 0048B §4.3.15 GICD_SGIR TargetListFilter 0b11" },
@@ -108,6 +114,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     filter3: "nothing",
     offline: "pending",
     duplicates: "lowest",
+    gicv2Source: "writer",
     cells: {
       "group handling": KVM_GROUP,
       "filter 3": KVM_F3,
@@ -134,6 +141,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     filter3: "nothing",
     offline: "pending",
     duplicates: "unsupported",
+    gicv2Source: "writer",
     cells: {
       "group handling": { text: "KVM's: vgic_v3_inject_sgi keeps the allow_group1 test", cite: "RFC v2 vgic-mmio-v3.c vgic_v3_inject_sgi" },
       "filter 3": { text: "unchanged from KVM: nothing sent", cite: "RFC v2 touches only vgic-mmio-v3.c" },
@@ -155,6 +163,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     filter3: "nothing",
     offline: "pending",
     duplicates: "table-highest-else-lowest",
+    gicv2Source: "writer",
     cells: {
       "group handling": KVM_GROUP,
       "filter 3": KVM_F3,
@@ -180,6 +189,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     filter3: "nothing",
     offline: "pending",
     duplicates: "table-highest-else-lowest",
+    gicv2Source: "writer",
     cells: {
       "group handling": KVM_GROUP,
       "filter 3": KVM_F3,
@@ -201,6 +211,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     filter3: "all-including-writer",
     offline: "pending",
     duplicates: "all",
+    gicv2Source: "writer",
     cells: {
       "group handling": { text: "SGI1R dropped at a target that set the INTID to Group 0; SGI0R/ASGI1R only Group 0", cite: "arm_gicv3_cpuif.c icc_sgi1r_write/icc_asgi1r_write → arm_gicv3_redist.c gicv3_redist_send_sgi (grp != irqgrp)" },
       "filter 3": { text: "sent to every CPU, the writer included", cite: "arm_gic.c gic_dist_writel (default: mask = ALL_CPU_MASK)" },
@@ -227,6 +238,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     filter3: "data-abort",
     offline: "skipped",
     duplicates: "unsupported",
+    gicv2Source: "zero",
     cells: {
       "group handling": { text: "only ICC_SGI1R_EL1 is emulated: SGI0R/ASGI1R are UNDEF (no SGI); IGROUPR is RAZ/WI, the group never matters", cite: "arm64/vsysreg.c do_sysreg → vgic-v3.c vgic_v3_emulate_sysreg; vgic-v3.c __vgic_v3_distr_common_mmio_read" },
       "filter 3": { text: "the write is rejected: the guest takes a data abort", cite: "vgic-v2.c vgic_v2_to_sgi (returns false) → IO_ABORT" },
@@ -240,6 +252,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
       { file: "xen/arch/arm/vgic.c", fn: "vgic_to_sgi", version: "Xen RELEASE-4.22.0 (same in 4.14.5, 4.17.0, 4.19.0)" },
       { file: "xen/arch/arm/vgic-v3.c", fn: "vgic_v3_to_sgi, vgic_v3_emulate_sysreg", version: "Xen RELEASE-4.22.0" },
       { file: "xen/arch/arm/vgic-v2.c", fn: "vgic_v2_to_sgi", version: "Xen RELEASE-4.22.0" },
+      { file: "xen/arch/arm/gic-v2.c", fn: "gicv2_update_lr (no CPUID field: GICv2 SGI source reads 0)", version: "Xen RELEASE-4.22.0, default (old) vGIC" },
       { file: "xen/arch/arm/arm64/vsysreg.c", fn: "do_sysreg (ICC_SGI0R/ASGI1R → UNDEF)", version: "Xen RELEASE-4.22.0" },
       { file: "xen/arch/arm/include/asm/config.h", fn: "MAX_VIRT_CPUS", version: "Xen RELEASE-4.22.0" },
     ],
