@@ -35,6 +35,9 @@ const RS_SHIFT_HI = 12;
 const AFF3_SHIFT_HI = 16;
 /** bits 43:41 and 63:56 */
 const RES0_HI = 0xff00_0e00;
+/** RES0 bits of the two uint32 halves (bits 31:0 and 63:32), for generators that set them on purpose. */
+export const SGI_RES0_LO = RES0_LO;
+export const SGI_RES0_HI = RES0_HI;
 /** All RES0 bits of the 64-bit register. */
 export const SGI_RES0_MASK = (BigInt(RES0_HI) << 32n) | BigInt(RES0_LO);
 
@@ -69,6 +72,16 @@ export function decodeSgiInto(out: SgiWrite, hi: number, lo: number, register: S
   out.aff3 = (hi >>> AFF3_SHIFT_HI) & 0xff;
   out.register = register;
   return (hi & RES0_HI) !== 0 || (lo & RES0_LO) !== 0 ? 1 : 0;
+}
+
+/** Bits 31:0 of the value that encodes `w` (RES0 zero); no range checks, no allocation. */
+export function sgiWriteLo(w: SgiWrite): number {
+  return ((w.targetList & TARGET_LIST_MASK) | ((w.aff1 & 0xff) << AFF1_SHIFT) | ((w.intid & 0xf) << INTID_SHIFT)) >>> 0;
+}
+
+/** Bits 63:32 of the value that encodes `w` (RES0 zero); no range checks, no allocation. */
+export function sgiWriteHi(w: SgiWrite): number {
+  return ((w.aff2 & AFF2_MASK_HI) | ((w.irm & 1) << IRM_SHIFT_HI) | ((w.rs & 0xf) << RS_SHIFT_HI) | ((w.aff3 & 0xff) << AFF3_SHIFT_HI)) >>> 0;
 }
 
 /** Parses a register name (`sgi1r`, `sgi0r`, `asgi1r`). */

@@ -23,4 +23,6 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   export: { summary: "convert a trace to vsgi JSONL", load: async () => (await import("./export.ts")).registerExport },
   capture: { summary: "boot a Linux guest under QEMU and record a real SGI trace", load: async () => (await import("./capture.ts")).registerCapture },
   model: { summary: "cost model of a whole vSGI per engine, VM size and workload", load: async () => (await import("./model.ts")).registerModel },
+  check: { summary: "test your own engine (.ts/.js/.c) against the reference: shrunk counterexample", load: async () => (await import("./check.ts")).registerCheck },
+  "init-engine": { summary: "write a correct starting-point engine in TS or C", load: async () => (await import("./init-engine.ts")).registerInitEngine },
 };

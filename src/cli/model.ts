@@ -1,6 +1,6 @@
 /** `vsgi model`: parses the flags into a model request (src/model/report.ts) and prints the report. */
 import type { Command } from "commander";
-import { parseEngineList } from "../engines/index.ts";
+import { engineNames, parseEngineList } from "../engines/index.ts";
 import { UsageError } from "../errors.ts";
 import { MACHINE_NAMES } from "../model/costs.ts";
 import { formatModel } from "../model/format.ts";
@@ -8,6 +8,7 @@ import { DELIVERIES } from "../model/model.ts";
 import { MODEL_DEFAULT_VCPUS, MODEL_DEFAULT_WORKLOADS, type ModelRequest, modelReport } from "../model/report.ts";
 import { MAX_VCPUS } from "../topology/topology.ts";
 import { action, printJson } from "./contract.ts";
+import { engineFileOption, useEngineFiles } from "./engine-option.ts";
 import { parseCount, parseIntList } from "./util.ts";
 
 interface ModelFlags {
@@ -47,7 +48,8 @@ function requestOf(f: ModelFlags): ModelRequest {
     ...(f.delivery !== undefined ? { deliveries: list(f.delivery, "--delivery") } : {}),
     ...(f.workloads !== undefined ? { workloads: list(f.workloads, "--workloads") } : {}),
     ...(f.trace !== undefined ? { traces: f.trace } : {}),
-    ...(f.engines !== undefined ? { engines: parseEngineList(f.engines) } : {}),
+    // Read at run time, not at import: --engine plugins are registered by then.
+    engines: f.engines !== undefined ? parseEngineList(f.engines) : engineNames().filter((e) => e !== "reference"),
     ...(f.resident !== undefined ? { resident: fraction(f.resident, "--resident") } : {}),
     ...(f.threshold !== undefined ? { threshold: fraction(f.threshold, "--threshold") } : {}),
     ...(f.writes !== undefined ? { writes: parseCount(f.writes, "--writes", 1 << 20) } : {}),
@@ -57,8 +59,7 @@ function requestOf(f: ModelFlags): ModelRequest {
 }
 
 export function registerModel(program: Command): void {
-  program
-    .command("model")
+  engineFileOption(program.command("model"))
     .description("cost model of a whole vSGI: lookup share per engine, VM size and workload (Linux profiles, real traces), with cited published costs")
     .option("--vcpus <list>", `VM sizes (default ${MODEL_DEFAULT_VCPUS.join(",")})`)
     .option("--layout <kvm|sparse>", "MPIDR layout preset family", "kvm")
@@ -74,7 +75,8 @@ export function registerModel(program: Command): void {
     .option("--lenient", "skip malformed trace lines (counted) instead of failing")
     .option("--json", "print one JSON object")
     .action(
-      action(async (flags: ModelFlags) => {
+      action(async (flags: ModelFlags & { engine?: string[] }) => {
+        await useEngineFiles(flags);
         const report = await modelReport(requestOf(flags));
         if (flags.json === true) printJson("model", report);
         else process.stdout.write(formatModel(report));

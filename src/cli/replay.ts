@@ -8,6 +8,7 @@ import { parseFormatOption } from "../trace/read.ts";
 import { hasMismatch, type ReplayReport, replayTrace } from "../trace/replay.ts";
 import { pct } from "../util/percent.ts";
 import { action, checkFailed, printJson } from "./contract.ts";
+import { engineFileOption, useEngineFiles } from "./engine-option.ts";
 
 /** The human-readable summary of one replay. */
 export function formatReplay(r: ReplayReport): string {
@@ -41,8 +42,7 @@ export function formatIntent(i: IntentReport): string {
 }
 
 export function registerReplay(program: Command): void {
-  program
-    .command("replay")
+  engineFileOption(program.command("replay"))
     .description("replay real traces (QEMU -trace log, ftrace ipi_raise, vsgi JSONL; gzip ok) through every engine; exit 1 on any mismatch")
     .argument("<trace...>", "trace files")
     .option("--topology <spec>", "kvm:<n>, qemu:<n>, sparse:<n> or a JSON file (default: the JSONL header's, else qemu:<vCPUs seen>)")
@@ -52,7 +52,8 @@ export function registerReplay(program: Command): void {
     .option("--intent <console>", "also compare a capture's QEMU log with the guest's own ipi_raise dump (@@F lines) in this console file; one trace only")
     .option("--json", "print one JSON object (several traces: {\"reports\": [...]})")
     .action(
-      action(async (traces: string[], opts: { topology?: string; engines: string; format: string; lenient?: boolean; intent?: string; json?: boolean }) => {
+      action(async (traces: string[], opts: { topology?: string; engines: string; format: string; lenient?: boolean; intent?: string; json?: boolean; engine?: string[] }) => {
+        await useEngineFiles(opts);
         if (traces.length === 0) throw new UsageError("no trace given");
         if (opts.intent !== undefined && traces.length !== 1) throw new UsageError("--intent compares one QEMU log with one console: give exactly one trace");
         const engines = parseEngineList(opts.engines);

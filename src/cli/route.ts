@@ -13,6 +13,7 @@ import { REGISTER_CHOICES } from "./decode.ts";
 import { peerInputsFromFlags } from "./route-peers.ts";
 import { action, printJson } from "./contract.ts";
 import { parseNonNegativeInt } from "./util.ts";
+import { engineFileOption, useEngineFiles } from "./engine-option.ts";
 
 /** What `vsgi route --json` prints. */
 export interface RouteOutput {
@@ -43,8 +44,7 @@ function formatTargets(t: readonly number[]): string {
 }
 
 export function registerRoute(program: Command): void {
-  program
-    .command("route")
+  engineFileOption(program.command("route"))
     .description("show which vCPUs a register write reaches, on every dispatch engine, with visits")
     .argument("<hex>", "register value in hex, e.g. 0x011F8001")
     .requiredOption("--topology <spec>", "kvm:<n>, qemu:<n>, sparse:<n> or a JSON file")
@@ -56,7 +56,8 @@ export function registerRoute(program: Command): void {
     .option("--page-size <size>", "host page size for KVM ≥ 6.7's index table: 4k (default), 16k or 64k")
     .option("--json", "print one JSON object")
     .action(
-      action((hex: string, opts: { topology: string; sender: string; reg: string; lenient?: boolean; json?: boolean; group0?: string; offline?: string; pageSize?: string }) => {
+      action(async (hex: string, opts: { topology: string; sender: string; reg: string; lenient?: boolean; json?: boolean; group0?: string; offline?: string; pageSize?: string; engine?: string[] }) => {
+        await useEngineFiles(opts);
         const topology = loadTopology(opts.topology);
         const inputs = peerInputsFromFlags(topology, opts.group0, opts.offline);
         const out = route(topology, parseNonNegativeInt(opts.sender, "--sender"), hex, opts.reg, opts.lenient !== true, {

@@ -80,7 +80,7 @@ export function requireNoRss(topology: Topology, who: string): Support | undefin
  * The supported verdict of a peer engine for `topology`, labelled as a projection when the VM is
  * larger than the peer can create.
  */
-export function peerSupport(topology: Topology, peer: PeerModel, note?: string): Support {
+export function peerSupport(topology: Topology, peer: Pick<PeerModel, "id" | "maxVcpus">, note?: string): Support {
   const projection = projectionLabel(peer, topology.count);
   return { supported: true, ...(note !== undefined ? { note } : {}), ...(projection !== undefined ? { projection } : {}) };
 }

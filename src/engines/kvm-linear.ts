@@ -9,7 +9,7 @@ import type { SgiWrite } from "../arch/sgi-register.ts";
 import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 import { type Engine, peerSupport, requireNoRss, scanAllBut, type Support, writeCluster } from "./engine.ts";
-import { PEERS } from "./peers.ts";
+import { PEER_LIMITS } from "./peers.ts";
 
 export class KvmLinearEngine implements Engine {
   readonly name = "kvm-linear" as const;
@@ -18,7 +18,7 @@ export class KvmLinearEngine implements Engine {
 
   prepare(topology: Topology): Support {
     this.#affinity = topology.affinity;
-    return requireNoRss(topology, "KVM") ?? peerSupport(topology, PEERS["kvm-6.6"]);
+    return requireNoRss(topology, "KVM") ?? peerSupport(topology, PEER_LIMITS["kvm-6.6"]);
   }
 
   dispatch(w: SgiWrite, sender: number, sink: DeliverySink): number {

@@ -15,7 +15,7 @@ import type { DeliverySink } from "../state/sink.ts";
 import { popcount32 } from "../state/bits.ts";
 import type { Topology } from "../topology/topology.ts";
 import { type Engine, peerSupport, requireNoRss, scanAllBut, type Support } from "./engine.ts";
-import { PEERS } from "./peers.ts";
+import { PEER_LIMITS } from "./peers.ts";
 
 /** Host page sizes of arm64 kernels: KVM allocates the index table only if it fits one page. */
 export const PAGE_SIZES = [4096, 16384, 65536] as const;
@@ -97,7 +97,7 @@ export class KvmMpidrIndexEngine implements Engine {
         : topology.count === 1
           ? "no index table: a 1-vCPU VM never gets one; every lookup walks the one vCPU"
           : `no index table: ${String(bits)} varying affinity bits need ${String(TABLE_HEADER_BYTES + 2 * 2 ** bits)} bytes > one ${page}; linear walk per target`;
-    return peerSupport(topology, this.version === "6.7" ? PEERS["kvm-6.7"] : PEERS["kvm-6.10+"], note);
+    return peerSupport(topology, this.version === "6.7" ? PEER_LIMITS["kvm-6.7"] : PEER_LIMITS["kvm-6.10+"], note);
   }
 
   /** Whether the layout got an index table (false: linear fallback). */

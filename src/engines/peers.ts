@@ -80,13 +80,35 @@ const KVM_OFF = { text: "marked pending whatever the power state", cite: "vgic-m
 const KVM_RS = { text: "ignored (treated as 0); RSS never advertised", cite: "vgic-mmio-v3.c vgic_v3_dispatch_sgi (RS not decoded)" };
 const KVM_AFF0 = { text: "accepted from userspace, never reached by a targeted SGI (16-bit TargetList); IRM reaches it", cite: "vgic-mmio-v3.c match_mpidr / for_each_set_bit over 16 bits" };
 
+// Limits as identifiers (not property reads) so a bundler can drop PEERS when only PEER_LIMITS is used.
+const ARCH_MAX = { gicv3: 4096, gicv2: 8 } as const;
+const KVM_MAX = { gicv3: 512, gicv2: 8 } as const;
+const QEMU_MAX = { gicv3: 512, gicv2: 8 } as const;
+const XEN_MAX = { gicv3: 128, gicv2: 8 } as const;
+
+/**
+ * Each peer's VM size limits (the `limits` cells of PEERS cite where they were read). Engines read
+ * these instead of PEERS so the core bundle does not carry the citation matrix.
+ */
+export const PEER_LIMITS: Readonly<Record<PeerId, Pick<PeerModel, "id" | "maxVcpus">>> = {
+  "architecture": { id: "architecture", maxVcpus: ARCH_MAX },
+  "kvm-6.6": { id: "kvm-6.6", maxVcpus: KVM_MAX },
+  "rfc-v2": { id: "rfc-v2", maxVcpus: KVM_MAX },
+  "kvm-6.7": { id: "kvm-6.7", maxVcpus: KVM_MAX },
+  "kvm-6.10+": { id: "kvm-6.10+", maxVcpus: KVM_MAX },
+  "qemu-7.2+": { id: "qemu-7.2+", maxVcpus: QEMU_MAX },
+  "xen-4.x": { id: "xen-4.x", maxVcpus: XEN_MAX },
+};
+
 /** The peers, keyed by id. */
-export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
+// Built by a call marked pure: its citation strings are template literals, which a bundler cannot
+// prove side-effect free, and the core bundle must be able to drop this table (engines use PEER_LIMITS).
+export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() => ({
   architecture: {
     id: "architecture",
     engine: "vsgi",
     title: "GIC architecture (IHI 0069 GICv3/v4, IHI 0048B GICv2) — vsgi and the reference follow it",
-    maxVcpus: { gicv3: 4096, gicv2: 8 },
+    maxVcpus: ARCH_MAX,
     limitSource: "vsgi models up to 4096 vCPUs (src/topology/topology.ts MAX_VCPUS); GICv2: 8 CPU interfaces (IHI 0048B)",
     group: "sgi1r-any",
     filter3: "nothing",
@@ -108,7 +130,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     id: "kvm-6.6",
     engine: "kvm-linear",
     title: "Linux KVM ≤ 6.6: linear walk in vgic_v3_dispatch_sgi",
-    maxVcpus: { gicv3: 512, gicv2: 8 },
+    maxVcpus: KVM_MAX,
     limitSource: KVM_LIMIT,
     group: "sgi1r-any",
     filter3: "nothing",
@@ -135,7 +157,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     id: "rfc-v2",
     engine: "rfc-affskip",
     title: "[RFC v2] KVM: arm/arm64: optimize vSGI injection performance (2023, not merged)",
-    maxVcpus: { gicv3: 512, gicv2: 8 },
+    maxVcpus: KVM_MAX,
     limitSource: KVM_LIMIT,
     group: "sgi1r-any",
     filter3: "nothing",
@@ -157,7 +179,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     id: "kvm-6.7",
     engine: "kvm-mpidr-index",
     title: "Linux KVM 6.7–6.9: compressed-MPIDR index, NULL after one slot on a table miss",
-    maxVcpus: { gicv3: 512, gicv2: 8 },
+    maxVcpus: KVM_MAX,
     limitSource: KVM_LIMIT,
     group: "sgi1r-any",
     filter3: "nothing",
@@ -183,7 +205,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     id: "kvm-6.10+",
     engine: "kvm-mpidr-index",
     title: "Linux KVM ≥ 6.10: compressed-MPIDR index, full walk on a table miss",
-    maxVcpus: { gicv3: 512, gicv2: 8 },
+    maxVcpus: KVM_MAX,
     limitSource: KVM_LIMIT,
     group: "sgi1r-any",
     filter3: "nothing",
@@ -205,7 +227,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     id: "qemu-7.2+",
     engine: "qemu-scan",
     title: "QEMU TCG GICv3 (icc_generate_sgi) and GICv2 (arm_gic.c), read at 019fbfa4bcd2",
-    maxVcpus: { gicv3: 512, gicv2: 8 },
+    maxVcpus: QEMU_MAX,
     limitSource: "hw/arm/virt.c virt_machine_class_init (max_cpus = 512), machvirt_init (GICv2: GIC_NCPU = 8)",
     group: "exact",
     filter3: "all-including-writer",
@@ -232,7 +254,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
     id: "xen-4.x",
     engine: "xen",
     title: "Xen 4.14–4.22 vGIC (read at RELEASE-4.22.0)",
-    maxVcpus: { gicv3: 128, gicv2: 8 },
+    maxVcpus: XEN_MAX,
     limitSource: "xen/arch/arm/include/asm/config.h MAX_VIRT_CPUS = 128 (arm64); domain.c vgic_max_vcpus (GICv2: 8)",
     group: "sgi1r-only",
     filter3: "data-abort",
@@ -257,7 +279,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = {
       { file: "xen/arch/arm/include/asm/config.h", fn: "MAX_VIRT_CPUS", version: "Xen RELEASE-4.22.0" },
     ],
   },
-};
+}))();
 
 /** The peer an engine models by default (kvm-mpidr-index: the current 6.10+). */
 export function peerOfEngine(engine: EngineName, kvmVersion: "6.7" | "6.10" = "6.10"): PeerModel {
@@ -279,7 +301,7 @@ export function peerOfEngine(engine: EngineName, kvmVersion: "6.7" | "6.10" = "6
 }
 
 /** A short name for the peer's vendor, as labels use it ("KVM", "QEMU virt", "Xen"). */
-export function peerShortName(p: PeerModel): string {
+export function peerShortName(p: Pick<PeerModel, "id">): string {
   return p.id.startsWith("kvm") || p.id === "rfc-v2" ? "KVM" : p.id.startsWith("qemu") ? "QEMU virt" : p.id.startsWith("xen") ? "Xen" : "the architecture";
 }
 
@@ -287,7 +309,7 @@ export function peerShortName(p: PeerModel): string {
  * The label every figure past a peer's limit carries, e.g. "beyond KVM's limit of 512 (projection)";
  * undefined when `vcpus` is within the limit.
  */
-export function projectionLabel(p: PeerModel, vcpus: number, gicVersion: 2 | 3 = 3): string | undefined {
+export function projectionLabel(p: Pick<PeerModel, "id" | "maxVcpus">, vcpus: number, gicVersion: 2 | 3 = 3): string | undefined {
   const limit = gicVersion === 2 ? p.maxVcpus.gicv2 : p.maxVcpus.gicv3;
   return vcpus > limit ? `beyond ${peerShortName(p)}'s limit of ${String(limit)} (projection)` : undefined;
 }

@@ -10,7 +10,7 @@ import type { SgiWrite } from "../arch/sgi-register.ts";
 import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 import { type Engine, peerSupport, requireNoRss, type Support, writeCluster } from "./engine.ts";
-import { PEERS } from "./peers.ts";
+import { PEER_LIMITS } from "./peers.ts";
 
 export class QemuScanEngine implements Engine {
   readonly name = "qemu-scan" as const;
@@ -19,7 +19,7 @@ export class QemuScanEngine implements Engine {
 
   prepare(topology: Topology): Support {
     this.#affinity = topology.affinity;
-    return requireNoRss(topology, "QEMU") ?? peerSupport(topology, PEERS["qemu-7.2+"]);
+    return requireNoRss(topology, "QEMU") ?? peerSupport(topology, PEER_LIMITS["qemu-7.2+"]);
   }
 
   dispatch(w: SgiWrite, sender: number, sink: DeliverySink): number {

@@ -13,7 +13,7 @@ import type { DeliverySink } from "../state/sink.ts";
 import { kvmDefaultAffinity } from "../topology/presets.ts";
 import type { Topology } from "../topology/topology.ts";
 import { type Engine, peerSupport, requireLayout, requireNoRss, requireStrictLayout, scanAllBut, type Support } from "./engine.ts";
-import { PEERS } from "./peers.ts";
+import { PEER_LIMITS } from "./peers.ts";
 
 export class RfcAffskipEngine implements Engine {
   readonly name = "rfc-affskip" as const;
@@ -39,7 +39,7 @@ export class RfcAffskipEngine implements Engine {
       kvmDefaultAffinity,
       "the RFC assumes vCPU id = (Aff3.Aff2.Aff1 << 4) + Aff0 (KVM's default MPIDR) and would mis-deliver here",
     );
-    return layout.supported ? peerSupport(topology, PEERS["rfc-v2"]) : layout;
+    return layout.supported ? peerSupport(topology, PEER_LIMITS["rfc-v2"]) : layout;
   }
 
   dispatch(w: SgiWrite, sender: number, sink: DeliverySink): number {

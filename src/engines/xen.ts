@@ -11,7 +11,7 @@ import type { SgiWrite } from "../arch/sgi-register.ts";
 import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 import { type Engine, peerSupport, requireLayout, requireNoRss, requireStrictLayout, scanAllBut, type Support } from "./engine.ts";
-import { PEERS } from "./peers.ts";
+import { PEER_LIMITS } from "./peers.ts";
 
 /** Xen's vcpuid_to_vaffinity for ids below 4096 (Aff2 = Aff3 = 0). */
 export function xenAffinity(id: number): number {
@@ -28,7 +28,7 @@ export class XenEngine implements Engine {
     const refused = requireNoRss(topology, "Xen") ?? requireStrictLayout(topology, "Xen");
     if (refused !== undefined) return refused;
     const layout = requireLayout(topology, xenAffinity, "Xen fixes vCPU i's affinity to 0.0.(i >> 4).(i & 15) and cannot express this layout");
-    return layout.supported ? peerSupport(topology, PEERS["xen-4.x"]) : layout;
+    return layout.supported ? peerSupport(topology, PEER_LIMITS["xen-4.x"]) : layout;
   }
 
   dispatch(w: SgiWrite, sender: number, sink: DeliverySink): number {

@@ -13,7 +13,8 @@ import { UsageError } from "../errors.ts";
 import { replayTrace } from "../trace/replay.ts";
 import { packageRoot } from "../util/package-root.ts";
 import { buildExplorerBundle } from "../report/bundle.ts";
-import { type ExplorerScript, renderReport } from "../report/html.ts";
+import { renderReport } from "../report/page.ts";
+import type { ExplorerScript } from "../report/sections/explorer.ts";
 import { type BenchOutput, isMissing, type LabResults, type Machine, type Missing, type TraceFailure, type TraceReplay } from "../report/types.ts";
 
 /** Options of one lab run. */

@@ -6,6 +6,7 @@
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import { orderEngines } from "../engines/registry.ts";
+import { fmt } from "./format.ts";
 
 /** Colour of each engine in every chart (vsgi stands out; the reference is grey). */
 export const ENGINE_COLORS: Readonly<Record<string, string>> = {
@@ -170,12 +171,4 @@ export function shareChart(title: string, yLabel: string, points: readonly Serie
       Plot.dot(points, { x: "vcpus", y: (d: SeriesPoint) => d.y * 100, fill: "engine", r: 3 }),
     ],
   });
-}
-
-/** A number with 3 significant digits, or with grouping when large. */
-export function fmt(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString("en-US");
-  if (Number.isInteger(n)) return String(n);
-  return Number(n.toPrecision(3)).toString();
 }

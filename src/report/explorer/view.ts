@@ -3,12 +3,8 @@
  * report renderer in Node to pre-render the default example (so the page shows it without
  * JavaScript).
  */
+import { esc } from "../format.ts";
 import type { Exploration } from "./explore.ts";
-
-/** Escapes text for HTML element content and attribute values. */
-export function esc(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;"));
-}
 
 function hexField(v: number, bits: string): string {
   const [hi = "0", lo = hi] = bits.split(":");

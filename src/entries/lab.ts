@@ -1,0 +1,25 @@
+/**
+ * `vsgi/lab` — the laboratory: the side-by-side benchmark, the cost model, the whole lab run
+ * with its HTML report, and the hot-path internals they are built from (allocation-free
+ * decoding, engine preparation and routing with visit counts, the state's memory layout).
+ *
+ * @example
+ * ```ts
+ * import { presetTopology } from "vsgi";
+ * import { prepareEngines, RecordingSink, routeOnEngines, decodeSgiRegister } from "vsgi/lab";
+ * const topology = presetTopology("kvm:512");
+ * const results = routeOnEngines(prepareEngines(topology), decodeSgiRegister("0x011F8001"), 3, new RecordingSink(topology.count));
+ * console.log(results.get("kvm-linear")); // { targets: [496, 511], visits: …, duplicates: 0 }
+ * ```
+ * @packageDocumentation
+ */
+export { decodeSgiInto, decodeSgiRegister, newSgiWrite } from "../arch/sgi-register.ts";
+export { RecordingSink } from "../engines/recording-sink.ts";
+export { type PreparedEngine, prepareEngines, type RouteResult, routeOnEngines } from "../engines/route.ts";
+export { type SgiStateLayout, sgiStateLayout } from "../state/layout.ts";
+export { linuxSgi1rWrites } from "../workload/linux-gicv3.ts";
+export { type BenchOptions, type BenchProgress, type BenchReport, type BenchResult, runBench } from "../bench/index.ts";
+export { type ModelOptions, type ModelOutput, runModel as runCostModel } from "../model/model.ts";
+export { bundledTraces, type LabOptions, type LabOutcome, type LabProgress, runLab } from "../lab/run.ts";
+export { renderReport } from "../report/page.ts";
+export type { LabResults } from "../report/types.ts";
