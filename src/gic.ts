@@ -15,9 +15,9 @@ import {
   type SgiWrite,
 } from "./arch/sgi-register.ts";
 import { bitPositions, formatHex, joinU64, parseRegisterValue, splitU64 } from "./arch/value.ts";
-import { beyondLimitReason, type Engine, type EngineName } from "./engines/engine.ts";
+import type { Engine, EngineName } from "./engines/engine.ts";
 import { type GuestException, PeerFront } from "./engines/peer-sink.ts";
-import { type PeerModel, peerOfEngine } from "./engines/peers.ts";
+import { type PeerRules, peerRulesOfEngine } from "./engines/peers.ts";
 import { createEngine } from "./engines/registry.ts";
 import { checkVcpu, InvalidRegisterError, TopologyError, UsageError } from "./errors.ts";
 import { SGI_COUNT, SPURIOUS_INTID } from "./state/layout.ts";
@@ -96,7 +96,7 @@ export class VirtualGic {
    * The peer whose rules this VirtualGic follows beyond the lookup: the engine's (kvm-linear →
    * kvm-6.6, qemu-scan → qemu-7.2+, xen → xen-4.x, …); vsgi and reference follow the architecture.
    */
-  readonly peer: PeerModel;
+  readonly peer: PeerRules;
   /** The exception the last write raised in the guest (Xen: SGI0R/ASGI1R UNDEF, GICD_SGIR filter 3 data abort), or null. */
   lastException: GuestException | null = null;
   /** Total visits (vCPU records or table slots examined) by the engine over all writes. */
@@ -116,11 +116,11 @@ export class VirtualGic {
       throw new TopologyError(`GICv2 supports at most ${String(GICV2_MAX_CPUS)} CPUs; topology ${this.topology.name} has ${String(this.topology.count)}`, this.topology.name);
     }
     this.engine = createEngine(options.engine ?? "vsgi");
-    this.peer = peerOfEngine(this.engine.name);
+    this.peer = peerRulesOfEngine(this.engine.name);
     const support = this.engine.prepare(this.topology);
     if (!support.supported) throw new TopologyError(`engine ${this.engine.name} cannot serve topology ${this.topology.name}: ${support.reason}`, this.topology.name);
     // A peer's engine never runs a VM its peer cannot create (sizes past it are bench projections).
-    if (support.projection !== undefined) throw new TopologyError(`engine ${this.engine.name}: ${beyondLimitReason(this.peer, this.topology.count)}`, this.topology.name);
+    if (support.projection !== undefined) throw new TopologyError(`engine ${this.engine.name} cannot run ${this.topology.name}: ${String(this.topology.count)} vCPUs are ${support.projection}`, this.topology.name);
     const concurrent = options.concurrent ?? (this.gicVersion === 3 && typeof SharedArrayBuffer !== "undefined" && options.buffer instanceof SharedArrayBuffer);
     if (concurrent) {
       if (this.gicVersion !== 3) throw new UsageError("concurrent (shared, atomic) SGI state is implemented for GICv3 only");

@@ -8,7 +8,7 @@
  */
 import { SgiRegister, type SgiWrite } from "../arch/sgi-register.ts";
 import type { DeliverySink } from "../state/sink.ts";
-import type { PeerModel } from "./peers.ts";
+import type { PeerRules } from "./peers.ts";
 
 /** The state a peer sink forwards to: a sink that also knows each SGI's configured group. */
 export interface GroupedSink extends DeliverySink {
@@ -16,7 +16,7 @@ export interface GroupedSink extends DeliverySink {
 }
 
 /** Whether a peer needs a PeerSink (it decides something the state does not). */
-export function peerNeedsSink(peer: PeerModel): boolean {
+export function peerNeedsSink(peer: PeerRules): boolean {
   return peer.offline === "skipped" || peer.group === "exact";
 }
 
@@ -31,7 +31,7 @@ export class PeerSink implements DeliverySink {
   readonly #exactGroups: boolean;
 
   /** @param online 1 per vCPU that is powered on; read at each delivery (the caller updates it). */
-  constructor(target: GroupedSink, peer: PeerModel, online: Uint8Array) {
+  constructor(target: GroupedSink, peer: PeerRules, online: Uint8Array) {
     this.#target = target;
     this.#online = online;
     this.#skipOffline = peer.offline === "skipped";
@@ -64,7 +64,7 @@ export type GuestException = "undefined-instruction" | "data-abort";
  * the sink the engine delivers into, the trap on SGI0R/ASGI1R and GICD_SGIR's reserved filter.
  */
 export class PeerFront {
-  readonly peer: PeerModel;
+  readonly peer: PeerRules;
   /** 1 per vCPU that is powered on (PSCI CPU_ON); every vCPU starts on. */
   readonly online: Uint8Array;
   /** Where the engine delivers: the state itself, or a PeerSink in front of it. */
@@ -73,7 +73,7 @@ export class PeerFront {
   /** Offline targets of GICD_SGIR writes skipped (Xen). */
   #gicv2OfflineDrops = 0;
 
-  constructor(peer: PeerModel, state: GroupedSink, count: number) {
+  constructor(peer: PeerRules, state: GroupedSink, count: number) {
     this.peer = peer;
     this.online = new Uint8Array(count).fill(1);
     this.#peerSink = peerNeedsSink(peer) ? new PeerSink(state, peer, this.online) : null;
