@@ -3,7 +3,7 @@
  * with the reference model, and the reference with the deliveries the traced system made (QEMU's
  * own `gicv3_redist_send_sgi` record, an oracle nobody here wrote).
  */
-import { beyondLimitReason } from "../engines/engine.ts";
+import { beyondLimitReason } from "../engines/peer-support.ts";
 import { engineNames, type EngineName, prepareEngines, RecordingSink, routeOnEngines } from "../engines/index.ts";
 import { DEFAULT_PEER_INPUTS, peerOutcome } from "../engines/peer-outcome.ts";
 import { peerOfEngine } from "../engines/peers.ts";
