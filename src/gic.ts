@@ -16,6 +16,8 @@ import {
 } from "./arch/sgi-register.ts";
 import { bitPositions, formatHex, joinU64, parseRegisterValue, splitU64 } from "./arch/value.ts";
 import type { Engine, EngineName } from "./engines/engine.ts";
+import { type GuestException, PeerFront } from "./engines/peer-sink.ts";
+import { type PeerRules, peerRulesOfEngine } from "./engines/peers.ts";
 import { createEngine } from "./engines/registry.ts";
 import { checkVcpu, InvalidRegisterError, TopologyError, UsageError } from "./errors.ts";
 import { SGI_COUNT, SPURIOUS_INTID } from "./state/layout.ts";
@@ -70,6 +72,8 @@ export interface GicDiagnostics {
   spuriousEois: number;
   /** Acknowledges that found nothing to signal (returned 1023). */
   spuriousAcks: number;
+  /** Writes the peer answers with a guest exception instead of SGIs (Xen); see `lastException`. */
+  guestExceptions: number;
 }
 
 /**
@@ -87,13 +91,22 @@ export class VirtualGic {
   readonly state: SgiState;
   readonly strict: boolean;
   readonly gicVersion: 2 | 3;
-  readonly diagnostics: GicDiagnostics = { writes: 0, res0Writes: 0, rsWithoutRss: 0, reservedFilterWrites: 0, spuriousEois: 0, spuriousAcks: 0 };
+  readonly diagnostics: GicDiagnostics = { writes: 0, res0Writes: 0, rsWithoutRss: 0, reservedFilterWrites: 0, spuriousEois: 0, spuriousAcks: 0, guestExceptions: 0 };
+  /**
+   * The peer whose rules this VirtualGic follows beyond the lookup: the engine's (kvm-linear →
+   * kvm-6.6, qemu-scan → qemu-7.2+, xen → xen-4.x, …); vsgi and reference follow the architecture.
+   */
+  readonly peer: PeerRules;
+  /** The exception the last write raised in the guest (Xen: SGI0R/ASGI1R UNDEF, GICD_SGIR filter 3 data abort), or null. */
+  lastException: GuestException | null = null;
   /** Total visits (vCPU records or table slots examined) by the engine over all writes. */
   visits = 0;
   readonly #write: SgiWrite = newSgiWrite();
   /** How SGIs reach their vCPUs (see `VirtualGicOptions.delivery`). */
   readonly delivery: "list-registers" | "gicv4.1";
   readonly #kicks: KickRouter;
+  /** The peer's power states, trap and filter-3 rules, drop counters, and the sink the engine delivers into. */
+  readonly peerFront: PeerFront;
 
   constructor(options: VirtualGicOptions) {
     this.topology = typeof options.topology === "string" ? presetTopology(options.topology) : options.topology;
@@ -103,8 +116,11 @@ export class VirtualGic {
       throw new TopologyError(`GICv2 supports at most ${String(GICV2_MAX_CPUS)} CPUs; topology ${this.topology.name} has ${String(this.topology.count)}`, this.topology.name);
     }
     this.engine = createEngine(options.engine ?? "vsgi");
+    this.peer = peerRulesOfEngine(this.engine.name);
     const support = this.engine.prepare(this.topology);
     if (!support.supported) throw new TopologyError(`engine ${this.engine.name} cannot serve topology ${this.topology.name}: ${support.reason}`, this.topology.name);
+    // A peer's engine never runs a VM its peer cannot create (sizes past it are bench projections).
+    if (support.projection !== undefined) throw new TopologyError(`engine ${this.engine.name} cannot run ${this.topology.name}: ${String(this.topology.count)} vCPUs are ${support.projection}`, this.topology.name);
     const concurrent = options.concurrent ?? (this.gicVersion === 3 && typeof SharedArrayBuffer !== "undefined" && options.buffer instanceof SharedArrayBuffer);
     if (concurrent) {
       if (this.gicVersion !== 3) throw new UsageError("concurrent (shared, atomic) SGI state is implemented for GICv3 only");
@@ -116,6 +132,16 @@ export class VirtualGic {
     this.delivery = options.delivery ?? "list-registers";
     if (this.delivery === "gicv4.1" && this.gicVersion !== 3) throw new UsageError("delivery gicv4.1 (direct vSGI) exists only on a GICv3 VirtualGic");
     this.#kicks = new KickRouter(this.state, this.delivery === "gicv4.1");
+    this.peerFront = new PeerFront(this.peer, this.state, this.topology.count);
+  }
+
+  /**
+   * Powers `vcpu` on or off (as PSCI CPU_ON / CPU_OFF would). Peers that check (Xen's vgic_to_sgi)
+   * then skip it as a target; KVM, QEMU and the architecture keep marking it pending.
+   */
+  setOnline(vcpu: number, online: boolean): void {
+    checkVcpu(vcpu, this.topology.count);
+    this.peerFront.online[vcpu] = online ? 1 : 0;
   }
 
   /** GICv4.1: SGIs the redistributor made pending directly on a resident vPE. */
@@ -184,8 +210,13 @@ export class VirtualGic {
     }
     if (w.rs !== 0 && !this.topology.rss && w.irm === 0) this.diagnostics.rsWithoutRss++;
     this.diagnostics.writes++;
+    this.lastException = this.peerFront.trap(register);
+    if (this.lastException !== null) {
+      this.diagnostics.guestExceptions++;
+      return 0;
+    }
     const before = this.state.delivered;
-    this.visits += this.engine.dispatch(w, sender, this.state);
+    this.visits += this.engine.dispatch(w, sender, this.peerFront.sink);
     return this.state.delivered - before;
   }
 
@@ -205,13 +236,20 @@ export class VirtualGic {
     }
     const w = decodeGicdSgirLo(raw);
     this.diagnostics.writes++;
-    const targets = gicdSgirTargetMask(w, sender, this.topology.count);
-    if (targets < 0) {
+    this.lastException = null;
+    const mask = gicdSgirTargetMask(w, sender, this.topology.count);
+    if (mask < 0) {
       if (this.strict) throw new InvalidRegisterError(`GICD_SGIR ${formatHex(raw)}: TargetListFilter 0b11 is reserved`, formatHex(raw), 3n << 24n, "TargetListFilter");
       this.diagnostics.reservedFilterWrites++;
+    }
+    // Reserved filter: the architecture and KVM send nothing, QEMU every CPU, Xen aborts.
+    const targets = this.peerFront.gicv2Targets(mask, this.topology.count);
+    if (typeof targets === "string") {
+      this.diagnostics.guestExceptions++;
+      this.lastException = targets;
       return 0;
     }
-    return this.state.deliverFromSource(sender, targets, w.sgiIntid);
+    return targets === 0 ? 0 : this.state.deliverFromSource(this.peerFront.gicv2Source(sender), targets, w.sgiIntid);
   }
 
   /**
@@ -242,9 +280,12 @@ export class VirtualGic {
     return true;
   }
 
-  /** Configures one SGI of one vCPU: enable, group (0/1), priority (0 = highest). */
+  /**
+   * Configures one SGI of one vCPU: enable, group (0/1), priority (0 = highest). On a peer whose
+   * group registers are RAZ/WI (Xen) the group is ignored, as the guest's write would be.
+   */
   configureSgi(vcpu: number, intid: number, config: SgiConfig): void {
-    this.state.configure(vcpu, intid, config);
+    this.state.configure(vcpu, intid, this.peerFront.configFor(config));
   }
 
   /** Whether `intid` is pending on `vcpu`. */

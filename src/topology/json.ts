@@ -76,7 +76,9 @@ function describeIssue(issue: v.BaseIssue<unknown>): { path: IssuePath; atKey: b
   // Default valibot messages ("Invalid type: Expected boolean but received \"yes\"") are clear
   // enough; the custom ones above read better for the common mistakes.
   const custom = !issue.message.startsWith("Invalid");
-  return { path, atKey, message: custom && issue.kind === "schema" ? `${issue.message} (got ${issue.received})` : issue.message };
+  // valibot names an object by its constructor, and parsed objects have none (no prototype).
+  const got = typeof issue.input === "object" && issue.input !== null && !Array.isArray(issue.input) ? "an object" : issue.received;
+  return { path, atKey, message: custom && issue.kind === "schema" ? `${issue.message} (got ${got})` : issue.message };
 }
 
 /**
