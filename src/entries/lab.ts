@@ -16,7 +16,7 @@
  */
 export { decodeSgiInto, decodeSgiRegister, newSgiWrite } from "../arch/sgi-register.ts";
 export { RecordingSink } from "../engines/recording-sink.ts";
-export { type PreparedEngine, prepareEngines, type RouteResult, routeOnEngines } from "../engines/route.ts";
+export { type PreparedEngine, prepareEngines, type RouteResult, routeOnEngines } from "../engines/prepared.ts";
 export { type SgiStateLayout, sgiStateLayout } from "../state/layout.ts";
 export { type HiLo, linuxSgi1rWrites } from "../workload/linux-gicv3.ts";
 export {
