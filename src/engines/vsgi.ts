@@ -189,9 +189,13 @@ export class VsgiEngine implements Engine {
         return popcount32(tl);
       }
       if ((tl & present) === present) {
-        const gw = this.#groupWord;
-        const gm = this.#groupMask;
-        for (let g = this.#groupStart[sub]!, e = this.#groupStart[sub + 1]!; g < e; g++) sink.deliverWord(gw[g]!, gm[g]!, w);
+        const from = this.#groupStart[sub]!;
+        const to = this.#groupStart[sub + 1]!;
+        if (sink.deliverWords !== undefined) {
+          sink.deliverWords(this.#groupWord, this.#groupMask, from, to, popcount32(present), w);
+        } else {
+          for (let g = from; g < to; g++) sink.deliverWord(this.#groupWord[g]!, this.#groupMask[g]!, w);
+        }
         return popcount32(tl);
       }
     }
