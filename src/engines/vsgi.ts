@@ -155,6 +155,15 @@ export class VsgiEngine implements Engine {
       sink.deliverAllBut(sender, w);
       return this.#words;
     }
+    return this.#targeted(w, sink);
+  }
+
+  /**
+   * IRM = 0: the cluster row, then the TargetList. Apart from `dispatch` so that stays a few
+   * bytes long: V8 inlines small functions only, and a dispatch inlined into its caller saves a
+   * call on every write.
+   */
+  #targeted(w: SgiWrite, sink: DeliverySink): number {
     let row: number;
     if (((w.aff3 << 8) | w.aff2) === this.#flatKey) {
       row = this.#l1[w.aff1]!;

@@ -159,7 +159,9 @@ export class SgiState extends SgiStore implements DeliverySink {
     const atOld = self ? p[at]! : 0;
     let newly = 0;
     for (let k = base; k < last; k++) {
-      newly += 32 - popcount32(p[k]!);
+      const old = p[k]!;
+      // An idle or an all-pending word (the usual ones) needs no popcount.
+      if (old !== -1) newly += old === 0 ? 32 : 32 - popcount32(old);
       p[k] = -1;
     }
     const lastOld = p[last]!;
