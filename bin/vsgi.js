@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The published command runs the compiled CLI; `npm ci` builds it (the prepare script).
+// The published command runs the compiled CLI; the package ships dist/ (built by `prepack`),
+// a clone builds it with `npm run build` (or `npm test`).
 import { existsSync } from "node:fs";
 
 const main = new URL("../dist/cli/main.js", import.meta.url);

@@ -12,6 +12,7 @@ export const ErrorCode = {
   TraceParse: "trace-parse",
   Usage: "usage",
   Config: "config",
+  Plugin: "plugin",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -87,6 +88,17 @@ export class TraceParseError extends VsgiError {
 export class UsageError extends VsgiError {
   constructor(message: string, input?: string) {
     super(ErrorCode.Usage, message, input);
+  }
+}
+
+/**
+ * A plugin engine that cannot be loaded or run: a module without an engine, a `.ts` file with no
+ * TypeScript loader, a C file that does not compile or no C compiler, or an engine that broke
+ * the contract while running (a target outside the VM, `*ntargets` never set).
+ */
+export class PluginError extends VsgiError {
+  constructor(message: string, input?: string, where?: string) {
+    super(ErrorCode.Plugin, message, input, where);
   }
 }
 

@@ -5,7 +5,7 @@
  * acknowledge and EOI; VirtualGic finds the targets with a dispatch engine, keeps the SGI state
  * and calls `onKick` listeners for every target that newly became pending.
  */
-import { decodeGicdSgirLo, GICD_SGIR_RES0_MASK, type GicdSgirWrite, TargetListFilter } from "./arch/gicd-sgir.ts";
+import { decodeGicdSgirLo, GICD_SGIR_RES0_MASK, GICV2_MAX_CPUS, gicdSgirTargetMask } from "./arch/gicd-sgir.ts";
 import {
   decodeSgiInto,
   newSgiWrite,
@@ -15,34 +15,19 @@ import {
   type SgiWrite,
 } from "./arch/sgi-register.ts";
 import { bitPositions, formatHex, joinU64, parseRegisterValue, splitU64 } from "./arch/value.ts";
-import { createEngine, type Engine, type EngineName } from "./engines/index.ts";
+import type { Engine, EngineName } from "./engines/engine.ts";
+import { type GuestException, PeerFront } from "./engines/peer-sink.ts";
+import { type PeerRules, peerRulesOfEngine } from "./engines/peers.ts";
+import { createEngine } from "./engines/registry.ts";
 import { checkVcpu, InvalidRegisterError, TopologyError, UsageError } from "./errors.ts";
-import { type KickHandler, SGI_COUNT, SgiState, SPURIOUS_INTID } from "./state/sgi-state.ts";
+import { SGI_COUNT, SPURIOUS_INTID } from "./state/layout.ts";
+import { SgiState } from "./state/sgi-state.ts";
+import { KickRouter } from "./state/kick-router.ts";
+import type { KickHandler } from "./state/sink.ts";
 import { AtomicSgiState } from "./state/shared.ts";
+import type { SgiConfig } from "./state/store.ts";
 import { presetTopology } from "./topology/presets.ts";
 import type { Topology } from "./topology/topology.ts";
-
-/** GICv2 has at most 8 CPU interfaces. */
-export const GICV2_MAX_CPUS = 8;
-
-/**
- * The CPUs a GICD_SGIR write from `sender` reaches, as a bitmask over `count` CPUs
- * (TargetListFilter 0: CPUTargetList, 1: all but the writer, 2: the writer), or -1 for the
- * reserved filter 3, which generates no SGI. Target bits beyond `count` reach nobody.
- */
-export function gicdSgirTargetMask(w: GicdSgirWrite, sender: number, count: number): number {
-  const all = (1 << count) - 1;
-  switch (w.targetListFilter) {
-    case TargetListFilter.LIST:
-      return w.cpuTargetList & all;
-    case TargetListFilter.ALL_BUT_SELF:
-      return all & ~(1 << sender);
-    case TargetListFilter.SELF:
-      return 1 << sender;
-    default:
-      return -1;
-  }
-}
 
 /** How to build a VirtualGic. */
 export interface VirtualGicOptions {
@@ -87,6 +72,8 @@ export interface GicDiagnostics {
   spuriousEois: number;
   /** Acknowledges that found nothing to signal (returned 1023). */
   spuriousAcks: number;
+  /** Writes the peer answers with a guest exception instead of SGIs (Xen); see `lastException`. */
+  guestExceptions: number;
 }
 
 /**
@@ -104,21 +91,22 @@ export class VirtualGic {
   readonly state: SgiState;
   readonly strict: boolean;
   readonly gicVersion: 2 | 3;
-  readonly diagnostics: GicDiagnostics = { writes: 0, res0Writes: 0, rsWithoutRss: 0, reservedFilterWrites: 0, spuriousEois: 0, spuriousAcks: 0 };
+  readonly diagnostics: GicDiagnostics = { writes: 0, res0Writes: 0, rsWithoutRss: 0, reservedFilterWrites: 0, spuriousEois: 0, spuriousAcks: 0, guestExceptions: 0 };
+  /**
+   * The peer whose rules this VirtualGic follows beyond the lookup: the engine's (kvm-linear →
+   * kvm-6.6, qemu-scan → qemu-7.2+, xen → xen-4.x, …); vsgi and reference follow the architecture.
+   */
+  readonly peer: PeerRules;
+  /** The exception the last write raised in the guest (Xen: SGI0R/ASGI1R UNDEF, GICD_SGIR filter 3 data abort), or null. */
+  lastException: GuestException | null = null;
   /** Total visits (vCPU records or table slots examined) by the engine over all writes. */
   visits = 0;
   readonly #write: SgiWrite = newSgiWrite();
-  readonly #listeners: KickHandler[] = [];
-  /** The state again when it is shared between threads (acknowledge and EOI must then be atomic claims). */
-  readonly #atomic: AtomicSgiState | null = null;
   /** How SGIs reach their vCPUs (see `VirtualGicOptions.delivery`). */
   readonly delivery: "list-registers" | "gicv4.1";
-  /** GICv4.1: SGIs the redistributor made pending directly on a resident vPE. */
-  directInjections = 0;
-  /** GICv4.1: doorbells rung for SGIs to a non-resident vPE. */
-  doorbells = 0;
-  /** GICv4.1: 1 where the vCPU's vPE is resident on a physical CPU; null with list registers. */
-  readonly #resident: Uint8Array | null = null;
+  readonly #kicks: KickRouter;
+  /** The peer's power states, trap and filter-3 rules, drop counters, and the sink the engine delivers into. */
+  readonly peerFront: PeerFront;
 
   constructor(options: VirtualGicOptions) {
     this.topology = typeof options.topology === "string" ? presetTopology(options.topology) : options.topology;
@@ -128,30 +116,49 @@ export class VirtualGic {
       throw new TopologyError(`GICv2 supports at most ${String(GICV2_MAX_CPUS)} CPUs; topology ${this.topology.name} has ${String(this.topology.count)}`, this.topology.name);
     }
     this.engine = createEngine(options.engine ?? "vsgi");
+    this.peer = peerRulesOfEngine(this.engine.name);
     const support = this.engine.prepare(this.topology);
     if (!support.supported) throw new TopologyError(`engine ${this.engine.name} cannot serve topology ${this.topology.name}: ${support.reason}`, this.topology.name);
+    // A peer's engine never runs a VM its peer cannot create (sizes past it are bench projections).
+    if (support.projection !== undefined) throw new TopologyError(`engine ${this.engine.name} cannot run ${this.topology.name}: ${String(this.topology.count)} vCPUs are ${support.projection}`, this.topology.name);
     const concurrent = options.concurrent ?? (this.gicVersion === 3 && typeof SharedArrayBuffer !== "undefined" && options.buffer instanceof SharedArrayBuffer);
     if (concurrent) {
       if (this.gicVersion !== 3) throw new UsageError("concurrent (shared, atomic) SGI state is implemented for GICv3 only");
       if (options.buffer !== undefined && !(options.buffer instanceof SharedArrayBuffer)) throw new UsageError("concurrent: true needs a SharedArrayBuffer buffer");
-      this.#atomic = new AtomicSgiState(this.topology.count, options.buffer);
-      this.state = this.#atomic;
+      this.state = new AtomicSgiState(this.topology.count, options.buffer);
     } else {
       this.state = new SgiState(this.topology.count, options.buffer);
     }
     this.delivery = options.delivery ?? "list-registers";
-    if (this.delivery === "gicv4.1") {
-      if (this.gicVersion !== 3) throw new UsageError("delivery gicv4.1 (direct vSGI) exists only on a GICv3 VirtualGic");
-      this.#resident = new Uint8Array(this.topology.count).fill(1);
-      this.#syncKick();
-    }
+    if (this.delivery === "gicv4.1" && this.gicVersion !== 3) throw new UsageError("delivery gicv4.1 (direct vSGI) exists only on a GICv3 VirtualGic");
+    this.#kicks = new KickRouter(this.state, this.delivery === "gicv4.1");
+    this.peerFront = new PeerFront(this.peer, this.state, this.topology.count);
+  }
+
+  /**
+   * Powers `vcpu` on or off (as PSCI CPU_ON / CPU_OFF would). Peers that check (Xen's vgic_to_sgi)
+   * then skip it as a target; KVM, QEMU and the architecture keep marking it pending.
+   */
+  setOnline(vcpu: number, online: boolean): void {
+    checkVcpu(vcpu, this.topology.count);
+    this.peerFront.online[vcpu] = online ? 1 : 0;
+  }
+
+  /** GICv4.1: SGIs the redistributor made pending directly on a resident vPE. */
+  get directInjections(): number {
+    return this.#kicks.directInjections;
+  }
+
+  /** GICv4.1: doorbells rung for SGIs to a non-resident vPE. */
+  get doorbells(): number {
+    return this.#kicks.doorbells;
   }
 
   /** GICv4.1: makes `vcpu`'s vPE resident (scheduled on a physical CPU) or not; others get doorbells. */
   setResident(vcpu: number, resident: boolean): void {
     checkVcpu(vcpu, this.topology.count);
-    if (this.#resident === null) throw new UsageError("setResident needs delivery: \"gicv4.1\"");
-    this.#resident[vcpu] = resident ? 1 : 0;
+    if (!this.#kicks.direct) throw new UsageError("setResident needs delivery: \"gicv4.1\"");
+    this.#kicks.setResident(vcpu, resident);
   }
 
   /**
@@ -159,31 +166,7 @@ export class VirtualGic {
    * @returns a function that removes the listener.
    */
   onKick(listener: KickHandler): () => void {
-    this.#listeners.push(listener);
-    this.#syncKick();
-    return () => {
-      const i = this.#listeners.indexOf(listener);
-      if (i >= 0) this.#listeners.splice(i, 1);
-      this.#syncKick();
-    };
-  }
-
-  #syncKick(): void {
-    const ls = this.#listeners;
-    const resident = this.#resident;
-    if (resident !== null) {
-      // Direct vSGI: a resident vPE needs no kick; a doorbell is the hypervisor's cue to run it.
-      this.state.onKick = (v, i) => {
-        if (resident[v] === 1) {
-          this.directInjections++;
-          return;
-        }
-        this.doorbells++;
-        for (const l of ls) l(v, i);
-      };
-      return;
-    }
-    this.state.onKick = ls.length === 0 ? null : ls.length === 1 ? ls[0]! : (v, i) => { for (const l of ls) l(v, i); };
+    return this.#kicks.add(listener);
   }
 
   /** A guest write of ICC_SGI1R_EL1 by vCPU `sender`. Returns the number of vCPUs reached. */
@@ -227,8 +210,13 @@ export class VirtualGic {
     }
     if (w.rs !== 0 && !this.topology.rss && w.irm === 0) this.diagnostics.rsWithoutRss++;
     this.diagnostics.writes++;
+    this.lastException = this.peerFront.trap(register);
+    if (this.lastException !== null) {
+      this.diagnostics.guestExceptions++;
+      return 0;
+    }
     const before = this.state.delivered;
-    this.visits += this.engine.dispatch(w, sender, this.state);
+    this.visits += this.engine.dispatch(w, sender, this.peerFront.sink);
     return this.state.delivered - before;
   }
 
@@ -248,33 +236,20 @@ export class VirtualGic {
     }
     const w = decodeGicdSgirLo(raw);
     this.diagnostics.writes++;
-    const n = this.topology.count;
-    const targets = gicdSgirTargetMask(w, sender, n);
-    if (targets < 0) {
+    this.lastException = null;
+    const mask = gicdSgirTargetMask(w, sender, this.topology.count);
+    if (mask < 0) {
       if (this.strict) throw new InvalidRegisterError(`GICD_SGIR ${formatHex(raw)}: TargetListFilter 0b11 is reserved`, formatHex(raw), 3n << 24n, "TargetListFilter");
       this.diagnostics.reservedFilterWrites++;
+    }
+    // Reserved filter: the architecture and KVM send nothing, QEMU every CPU, Xen aborts.
+    const targets = this.peerFront.gicv2Targets(mask, this.topology.count);
+    if (typeof targets === "string") {
+      this.diagnostics.guestExceptions++;
+      this.lastException = targets;
       return 0;
     }
-    const s = this.state;
-    let reached = 0;
-    for (let t = 0; t < n; t++) {
-      if (((targets >>> t) & 1) === 0) continue;
-      reached++;
-      s.delivered++;
-      const k = t * SGI_COUNT + w.sgiIntid;
-      const had = s.sources[k]!;
-      if ((had & (1 << sender)) !== 0) {
-        s.coalesced++;
-        continue;
-      }
-      s.sources[k] = had | (1 << sender);
-      if (!s.isPending(t, w.sgiIntid)) {
-        s.pending[w.sgiIntid * s.words]! |= 1 << t;
-        s.kicks++;
-        s.onKick?.(t, w.sgiIntid);
-      }
-    }
-    return reached;
+    return targets === 0 ? 0 : this.state.deliverFromSource(this.peerFront.gicv2Source(sender), targets, w.sgiIntid);
   }
 
   /**
@@ -284,31 +259,9 @@ export class VirtualGic {
    */
   acknowledge(vcpu: number): number {
     checkVcpu(vcpu, this.topology.count);
-    if (this.#atomic !== null) {
-      const claimed = this.#atomic.acknowledge(vcpu);
-      if (claimed === SPURIOUS_INTID) this.diagnostics.spuriousAcks++;
-      return claimed;
-    }
-    const s = this.state;
-    const intid = s.highestPending(vcpu);
-    if (intid === SPURIOUS_INTID) {
-      this.diagnostics.spuriousAcks++;
-      return SPURIOUS_INTID;
-    }
-    const i = intid * s.words + (vcpu >>> 5);
-    const bit = 1 << (vcpu & 31);
-    s.active[i]! |= bit;
-    if (this.gicVersion === 3) {
-      s.pending[i]! &= ~bit;
-      return intid;
-    }
-    const k = vcpu * SGI_COUNT + intid;
-    const sources = s.sources[k]!;
-    const source = 31 - Math.clz32(sources & -sources);
-    s.sources[k] = sources & ~(1 << source);
-    // Other sources keep the SGI pending (active and pending) until they are acknowledged too.
-    if (s.sources[k] === 0) s.pending[i]! &= ~bit;
-    return (source << 10) | intid;
+    const iar = this.gicVersion === 3 ? this.state.acknowledge(vcpu) : this.state.acknowledgeSource(vcpu);
+    if (iar === SPURIOUS_INTID) this.diagnostics.spuriousAcks++;
+    return iar;
   }
 
   /**
@@ -319,23 +272,20 @@ export class VirtualGic {
   eoi(vcpu: number, intidOrIar: number): boolean {
     checkVcpu(vcpu, this.topology.count);
     const intid = intidOrIar & 0x3ff;
-    if (!Number.isInteger(intidOrIar) || intidOrIar < 0 || intid >= SGI_COUNT || !this.state.isActive(vcpu, intid)) {
+    // On a shared state another thread may EOI the same SGI: only the state's clear decides.
+    if (!Number.isInteger(intidOrIar) || intidOrIar < 0 || intid >= SGI_COUNT || !this.state.eoi(vcpu, intid)) {
       this.diagnostics.spuriousEois++;
       return false;
     }
-    if (this.#atomic !== null) {
-      // Another thread may have EOId it since the check above: only the atomic clear decides.
-      if (this.#atomic.eoi(vcpu, intid)) return true;
-      this.diagnostics.spuriousEois++;
-      return false;
-    }
-    this.state.active[intid * this.state.words + (vcpu >>> 5)]! &= ~(1 << (vcpu & 31));
     return true;
   }
 
-  /** Configures one SGI of one vCPU: enable, group (0/1), priority (0 = highest). */
-  configureSgi(vcpu: number, intid: number, config: { readonly enabled?: boolean; readonly group?: 0 | 1; readonly priority?: number }): void {
-    this.state.configure(vcpu, intid, config);
+  /**
+   * Configures one SGI of one vCPU: enable, group (0/1), priority (0 = highest). On a peer whose
+   * group registers are RAZ/WI (Xen) the group is ignored, as the guest's write would be.
+   */
+  configureSgi(vcpu: number, intid: number, config: SgiConfig): void {
+    this.state.configure(vcpu, intid, this.peerFront.configFor(config));
   }
 
   /** Whether `intid` is pending on `vcpu`. */

@@ -1,15 +1,38 @@
 /**
- * vsgi — a bit-exact virtual GIC SGI subsystem and the dispatch algorithms of KVM, QEMU, Xen
- * and a 2023 RFC beside it. Named exports only; see README.md.
+ * vsgi — a bit-exact virtual GIC SGI subsystem for emulators and VMMs written in JS/TS, and the
+ * dispatch algorithms of KVM, QEMU, Xen and a 2023 RFC beside it.
+ *
+ * This root entry is the platform-neutral core: register codecs, topologies, dispatch engines,
+ * the SGI state (plain and shared/atomic) and `VirtualGic`. It uses no Node built-in, has no
+ * side effect on import, and bundles for the browser. Node-only parts are in `vsgi/node`
+ * (topology files, trace readers, replay, capture, the threaded stress test) and the lab in
+ * `vsgi/lab` (benchmarks, cost model, report, hot-path internals).
+ *
+ * @example
+ * ```ts
+ * import { VirtualGic } from "vsgi";
+ * const gic = new VirtualGic({ topology: "kvm:512" });
+ * gic.onKick((vcpu, intid) => console.log(`wake vCPU ${vcpu} for SGI ${intid}`));
+ * gic.writeSgi1r(3, 0x011f8001n); // SGI 1 to vCPUs 496 and 511
+ * gic.acknowledge(496); // 1
+ * gic.eoi(496, 1);
+ * ```
+ * @packageDocumentation
+ * @module vsgi
  */
-export { decodeGicdSgir, encodeGicdSgir, type GicdSgirWrite, TargetListFilter } from "./arch/gicd-sgir.ts";
+export {
+  decodeGicdSgir,
+  encodeGicdSgir,
+  GICV2_MAX_CPUS,
+  type GicdSgirWrite,
+  gicdSgirTargetMask,
+  TargetListFilter,
+} from "./arch/gicd-sgir.ts";
 export { type Affinity, affinityOfMpidr, formatAffinity, mpidrOfAffinity, packAffinity, unpackAffinity } from "./arch/mpidr.ts";
 export {
-  decodeSgiInto,
   decodeSgiRegister,
   encodeSgiHiLo,
   encodeSgiRegister,
-  newSgiWrite,
   parseSgiRegisterName,
   SGI_REGISTER_NAMES,
   type SgiFields,
@@ -19,16 +42,21 @@ export {
   sgiWriteToJson,
 } from "./arch/sgi-register.ts";
 export { formatHex, joinU64, parseRegisterValue, splitU64 } from "./arch/value.ts";
+export { type Engine, type EngineName, type Support } from "./engines/engine.ts";
+export type { GuestException, PeerFront } from "./engines/peer-sink.ts";
 export {
-  createEngine,
-  ENGINE_NAMES,
-  type Engine,
-  type EngineName,
-  prepareEngines,
-  RecordingSink,
-  routeOnEngines,
-  type Support,
-} from "./engines/index.ts";
+  type Citation as PeerCitation,
+  type DuplicateRule,
+  type Filter3Rule,
+  type GroupRule,
+  MATRIX_ROWS,
+  type MatrixRow,
+  PEER_IDS,
+  type PeerId,
+  type PeerModel,
+  type PeerRules,
+} from "./engines/peers.ts";
+export { createEngine, ENGINE_NAMES, type EngineEntry, engineNames, isEngineName, registerEngine } from "./engines/registry.ts";
 export {
   ErrorCode,
   InvalidRegisterError,
@@ -39,9 +67,12 @@ export {
   UsageError,
   VsgiError,
 } from "./errors.ts";
-export { GICV2_MAX_CPUS, type GicDiagnostics, gicdSgirTargetMask, VirtualGic, type VirtualGicOptions } from "./gic.ts";
-export { AtomicSgiState, sharedSgiLayout } from "./state/shared.ts";
-export { type DeliverySink, type KickHandler, SGI_COUNT, SgiState, sgiStateLayout, SPURIOUS_INTID } from "./state/sgi-state.ts";
-export { loadTopology, MAX_VCPUS, parseTopologyJson, presetTopology, Topology } from "./topology/index.ts";
-export { type ReadTraceOptions, type ReplayReport, readTrace, replayTrace, type TraceEvent } from "./trace/index.ts";
-export { linuxSgi1rWrites } from "./workload/linux-gicv3.ts";
+export { type GicDiagnostics, VirtualGic, type VirtualGicOptions } from "./gic.ts";
+export { SGI_COUNT, SPURIOUS_INTID } from "./state/layout.ts";
+export { AtomicSgiState, type SharedSgiLayout, sharedSgiLayout } from "./state/shared.ts";
+export { SgiState } from "./state/sgi-state.ts";
+export type { DeliverySink, KickHandler } from "./state/sink.ts";
+export type { SgiConfig } from "./state/store.ts";
+export { MAX_TOPOLOGY_JSON_BYTES, parseTopologyJson } from "./topology/json.ts";
+export { PRESET_NAMES, presetTopology } from "./topology/presets.ts";
+export { MAX_VCPUS, Topology } from "./topology/topology.ts";

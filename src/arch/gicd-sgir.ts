@@ -80,3 +80,25 @@ export function encodeGicdSgir(w: GicdSgirWrite): number {
     0
   );
 }
+
+/** GICv2 has at most 8 CPU interfaces: GICD_SGIR.CPUTargetList has one bit per CPU interface. */
+export const GICV2_MAX_CPUS = 8;
+
+/**
+ * The CPUs a GICD_SGIR write from `sender` reaches, as a bitmask over `count` CPUs
+ * (TargetListFilter 0: CPUTargetList, 1: all but the writer, 2: the writer), or -1 for the
+ * reserved filter 3, which generates no SGI. Target bits beyond `count` reach nobody.
+ */
+export function gicdSgirTargetMask(w: GicdSgirWrite, sender: number, count: number): number {
+  const all = (1 << count) - 1;
+  switch (w.targetListFilter) {
+    case TargetListFilter.LIST:
+      return w.cpuTargetList & all;
+    case TargetListFilter.ALL_BUT_SELF:
+      return all & ~(1 << sender);
+    case TargetListFilter.SELF:
+      return 1 << sender;
+    default:
+      return -1;
+  }
+}

@@ -18,6 +18,7 @@ export const SgiRegister = { SGI1R: 0, SGI0R: 1, ASGI1R: 2 } as const;
 export type SgiRegister = (typeof SgiRegister)[keyof typeof SgiRegister];
 /** Register names as the CLI and JSON spell them. */
 export const SGI_REGISTER_NAMES = ["sgi1r", "sgi0r", "asgi1r"] as const;
+/** The CLI and JSON name of an SGI register: `sgi1r`, `sgi0r` or `asgi1r`. */
 export type SgiRegisterName = (typeof SGI_REGISTER_NAMES)[number];
 /** The architectural name of each register. */
 export const SGI_REGISTER_ARCH_NAMES = ["ICC_SGI1R_EL1", "ICC_SGI0R_EL1", "ICC_ASGI1R_EL1"] as const;
@@ -35,6 +36,9 @@ const RS_SHIFT_HI = 12;
 const AFF3_SHIFT_HI = 16;
 /** bits 43:41 and 63:56 */
 const RES0_HI = 0xff00_0e00;
+/** RES0 bits of the two uint32 halves (bits 31:0 and 63:32), for generators that set them on purpose. */
+export const SGI_RES0_LO = RES0_LO;
+export const SGI_RES0_HI = RES0_HI;
 /** All RES0 bits of the 64-bit register. */
 export const SGI_RES0_MASK = (BigInt(RES0_HI) << 32n) | BigInt(RES0_LO);
 
@@ -69,6 +73,16 @@ export function decodeSgiInto(out: SgiWrite, hi: number, lo: number, register: S
   out.aff3 = (hi >>> AFF3_SHIFT_HI) & 0xff;
   out.register = register;
   return (hi & RES0_HI) !== 0 || (lo & RES0_LO) !== 0 ? 1 : 0;
+}
+
+/** Bits 31:0 of the value that encodes `w` (RES0 zero); no range checks, no allocation. */
+export function sgiWriteLo(w: SgiWrite): number {
+  return ((w.targetList & TARGET_LIST_MASK) | ((w.aff1 & 0xff) << AFF1_SHIFT) | ((w.intid & 0xf) << INTID_SHIFT)) >>> 0;
+}
+
+/** Bits 63:32 of the value that encodes `w` (RES0 zero); no range checks, no allocation. */
+export function sgiWriteHi(w: SgiWrite): number {
+  return ((w.aff2 & AFF2_MASK_HI) | ((w.irm & 1) << IRM_SHIFT_HI) | ((w.rs & 0xf) << RS_SHIFT_HI) | ((w.aff3 & 0xff) << AFF3_SHIFT_HI)) >>> 0;
 }
 
 /** Parses a register name (`sgi1r`, `sgi0r`, `asgi1r`). */

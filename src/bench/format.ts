@@ -1,9 +1,9 @@
 /** The readable form of a `BenchReport`: one table per topology, then native, memory, goals. */
-import type { BenchReport } from "./run.ts";
+import { pct } from "../util/percent.ts";
+import type { BenchReport } from "./types.ts";
 
 const num = (x: number | null, digits = 1): string => (x === null ? "—" : x >= 1000 ? x.toFixed(0) : x >= 100 ? x.toFixed(0) : x.toFixed(digits));
 const times = (x: number | null): string => (x === null ? "—" : `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)}×`);
-const pct = (x: number | null): string => (x === null ? "—" : `${(x * 100).toFixed(0)}%`);
 
 function table(rows: readonly (readonly string[])[], rightFrom = 1): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
@@ -35,7 +35,7 @@ export function formatReport(r: BenchReport): string {
       for (const x of cell) {
         lines.push(
           x.supported
-            ? ["", x.engine, "", num(x.visitsPerWrite), num(x.nsPerWrite, 2), pct(x.spread), times(x.vsLinear), times(x.vsMpidrIndex), times(x.vsFloor)]
+            ? ["", x.engine, "", num(x.visitsPerWrite), num(x.nsPerWrite, 2), pct(x.spread, 0, "—"), times(x.vsLinear), times(x.vsMpidrIndex), times(x.vsFloor)]
             : ["", x.engine, "", "unsupported", "", "", "", "", ""],
         );
       }

@@ -1,9 +1,12 @@
 /** The benchmark lab: workloads, timing harness, native anchor, memory, goals. */
+export { type Workload, type WorkloadContext, type WriteBatch, WriteBatchBuilder } from "./batch.ts";
 export { formatReport } from "./format.ts";
-export { evaluateGoals, type GoalResult } from "./goals.ts";
+export { evaluateGoals } from "./goals.ts";
 export { measureMemory, type MemoryResult } from "./memory.ts";
 export { buildNative, type NativeBuild, NATIVE_FLAGS, runNative } from "./native.ts";
-export { createRng, type Rng, seedFor } from "./rng.ts";
+export { MAX_REPLAY_WRITES, replayWorkload } from "./replay-workload.ts";
+export { runBench } from "./run.ts";
+export { type BatchTargets, resolveTargets } from "./targets.ts";
 export {
   type BenchOptions,
   type BenchProgress,
@@ -12,13 +15,11 @@ export {
   FLOOR_KINDS,
   type FloorKind,
   type FloorResult,
+  type GoalResult,
   type NativeResult,
-  runBench,
   type SkippedCell,
-} from "./run.ts";
-export { MAX_REPLAY_WRITES, replayWorkload } from "./replay-workload.ts";
+} from "./types.ts";
 export { WorkloadUnsupportedError } from "./workload-error.ts";
-export { type BatchTargets, resolveTargets } from "./targets.ts";
 export {
   BUILTIN_WORKLOADS,
   lastClusterOf,
@@ -27,10 +28,6 @@ export {
   registerWorkloadFamily,
   resolveWorkload,
   targetGroups,
-  type Workload,
-  type WorkloadContext,
-  type WriteBatch,
-  WriteBatchBuilder,
   workloadFamilies,
   workloadNames,
 } from "./workloads.ts";

@@ -10,7 +10,7 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { createEngine, type EngineName } from "../engines/index.ts";
-import { sgiStateLayout } from "../state/sgi-state.ts";
+import { sgiStateLayout } from "../state/layout.ts";
 import type { Topology } from "../topology/topology.ts";
 
 /** Memory of one engine on one topology. */

@@ -1,5 +1,5 @@
 /**
- * The native anchor: bench/native/anchor.cpp (kvm-linear, vsgi and the floor in C++), compiled
+ * The native anchor: native/anchor.cpp (kvm-linear, vsgi and the floor in C++), compiled
  * with the machine's g++ on first use into `.cache/vsgi-bench/` (keyed by a hash of the source,
  * flags and compiler version) and run on the same writes the JS benchmark timed. Without a
  * compiler the anchor is skipped with the reason in the report.
@@ -8,11 +8,11 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import type { Topology } from "../topology/topology.ts";
+import { packageRoot } from "../util/package-root.ts";
 import type { BatchTargets } from "./targets.ts";
-import type { WriteBatch } from "./workloads.ts";
+import type { WriteBatch } from "./batch.ts";
 
 /**
  * Flags the anchor is built with. `-march=native` lets g++ use this CPU's instructions (POPCNT,
@@ -21,16 +21,6 @@ import type { WriteBatch } from "./workloads.ts";
  */
 export const NATIVE_FLAGS = ["-O2", "-std=c++17", "-march=native"] as const;
 const PORTABLE_FLAGS = ["-O2", "-std=c++17"] as const;
-
-/** The package root: the folder holding package.json above this file (src/bench or dist/bench). */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, "package.json"))) return dir;
-    dir = dirname(dir);
-  }
-  return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-}
 
 /** A built anchor, or why there is none. */
 export type NativeBuild =
@@ -50,7 +40,7 @@ function writable(dir: string): boolean {
 
 /** Compiles the anchor (or finds the cached binary). */
 export function buildNative(): NativeBuild {
-  const source = join(packageRoot(), "bench", "native", "anchor.cpp");
+  const source = join(packageRoot(), "native", "anchor.cpp");
   if (!existsSync(source)) return { ok: false, reason: `native source ${source} not found` };
   const cxx = process.env.CXX ?? "g++";
   let version: string;

@@ -8,7 +8,7 @@ import { qemuVirtAffinity } from "../topology/presets.ts";
 import type { Topology } from "../topology/topology.ts";
 import { readTrace } from "../trace/read.ts";
 import { WorkloadUnsupportedError } from "./workload-error.ts";
-import { type Workload, type WriteBatch, WriteBatchBuilder } from "./workloads.ts";
+import { type Workload, type WriteBatch, WriteBatchBuilder } from "./batch.ts";
 
 /** At most this many writes of a trace are timed (the first ones). */
 export const MAX_REPLAY_WRITES = 1 << 20;

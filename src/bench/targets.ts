@@ -6,7 +6,7 @@
  */
 import { decodeSgiInto, newSgiWrite } from "../arch/sgi-register.ts";
 import type { Topology } from "../topology/topology.ts";
-import type { WriteBatch } from "./workloads.ts";
+import type { WriteBatch } from "./batch.ts";
 
 /** Targets of each write in compressed-row form. */
 export interface BatchTargets {

@@ -1,104 +1,17 @@
 /**
- * Benchmark workloads: seeded generators of pre-encoded ICC_SGI*R_EL1 writes. A workload turns
- * (topology, write count, seed) into a `WriteBatch` of typed arrays — the register's uint32
- * halves, the sender and the register kind — so every engine is timed on the same input and no
- * encoding happens in the timed loop. The registry is open: `registerWorkload` adds a named
+ * Benchmark workloads: seeded generators of pre-encoded ICC_SGI*R_EL1 writes (as `WriteBatch`es,
+ * batch.ts) and their registry. The registry is open: `registerWorkload` adds a named
  * workload, `registerWorkloadFamily` a parameterised one (`linux:<profile>`, `replay:<trace>`).
  */
 import { encodeSgiHiLo, SgiRegister } from "../arch/sgi-register.ts";
 import { UsageError } from "../errors.ts";
 import type { Topology } from "../topology/topology.ts";
-import { LINUX_FAMILY_DESCRIPTION, linuxProfileWorkload } from "../workload/bench-workload.ts";
 import { linuxSgi1rWrites } from "../workload/linux-gicv3.ts";
+import { createRng, type Rng } from "../workload/rng.ts";
+import { type Workload, WriteBatchBuilder } from "./batch.ts";
+import { LINUX_FAMILY_DESCRIPTION, linuxProfileWorkload } from "./linux-workload.ts";
 import { replayWorkload } from "./replay-workload.ts";
-import { createRng, type Rng } from "./rng.ts";
 
-/** Pre-encoded register writes, index i = write i. */
-export interface WriteBatch {
-  /** Bits 63:32 of each write. */
-  readonly hi: Uint32Array;
-  /** Bits 31:0 of each write. */
-  readonly lo: Uint32Array;
-  /** The writing vCPU of each write. */
-  readonly sender: Uint32Array;
-  /** `SgiRegister` of each write (SGI1R = 0 for every built-in workload). */
-  readonly register: Uint8Array;
-  /** Number of writes. */
-  readonly count: number;
-  /** The IPI (guest send operation) each write belongs to, when one IPI became several writes. */
-  readonly ipi?: Uint32Array;
-}
-
-/** What a workload is generated for. */
-export interface WorkloadContext {
-  readonly topology: Topology;
-  /** How many writes to produce (a workload with a fixed length, such as a replay, may differ). */
-  readonly writes: number;
-  readonly seed: number;
-}
-
-/** A named workload. */
-export interface Workload {
-  readonly name: string;
-  /** One line for `--help` and reports. */
-  readonly description: string;
-  /** Why the workload cannot run on `topology`, or undefined when it can. */
-  unsupported?(topology: Topology): string | undefined;
-  /** The writes; the same context must always give the same writes. */
-  generate(ctx: WorkloadContext): WriteBatch | Promise<WriteBatch>;
-}
-
-/** Accumulates writes into a `WriteBatch` (grows its arrays; generation time only). */
-export class WriteBatchBuilder {
-  #hi = new Uint32Array(1024);
-  #lo = new Uint32Array(1024);
-  #sender = new Uint32Array(1024);
-  #register = new Uint8Array(1024);
-  #ipi = new Uint32Array(1024);
-  #withIpi = false;
-  count = 0;
-
-  /** Appends one write; `ipi` groups writes that one guest send produced. */
-  push(hi: number, lo: number, sender: number, register: SgiRegister = SgiRegister.SGI1R, ipi?: number): void {
-    if (this.count === this.#hi.length) this.#grow();
-    const i = this.count++;
-    this.#hi[i] = hi;
-    this.#lo[i] = lo;
-    this.#sender[i] = sender;
-    this.#register[i] = register;
-    if (ipi !== undefined) {
-      this.#withIpi = true;
-      this.#ipi[i] = ipi;
-    }
-  }
-
-  #grow(): void {
-    const size = this.#hi.length * 2;
-    const grow = <T extends Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(size);
-      b.set(a);
-      return b;
-    };
-    this.#hi = grow(this.#hi, (n) => new Uint32Array(n));
-    this.#lo = grow(this.#lo, (n) => new Uint32Array(n));
-    this.#sender = grow(this.#sender, (n) => new Uint32Array(n));
-    this.#register = grow(this.#register, (n) => new Uint8Array(n));
-    this.#ipi = grow(this.#ipi, (n) => new Uint32Array(n));
-  }
-
-  /** The batch, trimmed to the writes pushed (at most `limit`). */
-  build(limit = this.count): WriteBatch {
-    const n = Math.min(limit, this.count);
-    const batch = {
-      hi: this.#hi.slice(0, n),
-      lo: this.#lo.slice(0, n),
-      sender: this.#sender.slice(0, n),
-      register: this.#register.slice(0, n),
-      count: n,
-    };
-    return this.#withIpi ? { ...batch, ipi: this.#ipi.slice(0, n) } : batch;
-  }
-}
 
 /**
  * The INTID of a generated IPI: Linux's mix seen in real traces (SPEC §4) — mostly 1 (call
@@ -270,7 +183,6 @@ export const BUILTIN_WORKLOADS: readonly Workload[] = [
 const registry = new Map<string, Workload>(BUILTIN_WORKLOADS.map((w) => [w.name, w]));
 const families = new Map<string, { readonly description: string; readonly resolve: (arg: string) => Workload }>([
   ["linux", { description: LINUX_FAMILY_DESCRIPTION, resolve: linuxProfileWorkload }],
-  // replay-workload.ts imports this module back; only its hoisted function is used here.
   ["replay", { description: "the writes of a real trace file (QEMU log, ftrace ipi_raise, JSONL; .gz ok): replay:<path>", resolve: replayWorkload }],
 ]);
 

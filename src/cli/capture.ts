@@ -7,7 +7,8 @@ import { presetTopology } from "../topology/index.ts";
 import { compareIntent } from "../trace/intent.ts";
 import { hasMismatch, replayTrace } from "../trace/replay.ts";
 import { formatIntent, formatReplay } from "./replay.ts";
-import { action, parseNonNegativeInt, printJson } from "./util.ts";
+import { action, checkFailed, printJson } from "./contract.ts";
+import { parseNonNegativeInt } from "./util.ts";
 
 export function registerCapture(program: Command): void {
   program
@@ -64,14 +65,13 @@ export function registerCapture(program: Command): void {
           });
           const report = await replayTrace(result.out, { topology: `qemu:${String(vcpus)}` });
           const intent = opts.ipiRaise === true && opts.kernel === undefined ? await compareIntent(result.out, result.console, presetTopology(`qemu:${String(vcpus)}`)) : undefined;
-          if (opts.json === true) printJson({ capture: result, replay: report, ...(intent !== undefined ? { intent } : {}) });
+          if (opts.json === true) printJson("capture", { capture: result, replay: report, ...(intent !== undefined ? { intent } : {}) });
           else {
             log(`captured in ${result.seconds.toFixed(0)} s: ${result.out} and ${result.console} (${result.qemuVersion}; kernel ${result.kernel})`);
             process.stdout.write(`${formatReplay(report)}\n${intent !== undefined ? `${formatIntent(intent)}\n` : ""}`);
           }
           if (hasMismatch(report)) {
-            process.stderr.write("error: the captured trace has mismatches\n");
-            process.exitCode = 1;
+            checkFailed("the captured trace has mismatches");
           }
         },
       ),

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { decodeGicdSgir } from "../arch/gicd-sgir.ts";
 import { decodeSgiRegister, parseSgiRegisterName, SGI_REGISTER_ARCH_NAMES, sgiWriteToJson } from "../arch/sgi-register.ts";
 import { formatHex } from "../arch/value.ts";
-import { action, printJson } from "./util.ts";
+import { action, printJson } from "./contract.ts";
 
 /** Register kinds the CLI accepts. */
 export const REGISTER_CHOICES = "sgi1r|sgi0r|asgi1r|gicd-sgir";
@@ -29,7 +29,7 @@ export function registerDecode(program: Command): void {
       action((hex: string, opts: { reg: string; lenient?: boolean; json?: boolean }) => {
         const fields = decodeForCli(hex, opts.reg, opts.lenient !== true);
         if (opts.json === true) {
-          printJson(fields);
+          printJson("decode", fields);
           return;
         }
         const name = fields.register === "gicd-sgir" ? "GICD_SGIR" : SGI_REGISTER_ARCH_NAMES[parseSgiRegisterName(String(fields.register))];

@@ -11,7 +11,7 @@ import type { TraceFormat } from "../trace/event.ts";
 import { formatJsonlEvent, formatJsonlHeader } from "../trace/jsonl.ts";
 import { parseFormatOption, readTrace } from "../trace/read.ts";
 import { defaultTopology } from "../trace/replay.ts";
-import { action } from "./util.ts";
+import { action } from "./contract.ts";
 
 /** Options of {@link exportTrace}. */
 export interface ExportOptions {

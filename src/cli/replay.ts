@@ -6,11 +6,9 @@ import { loadTopology, presetTopology } from "../topology/index.ts";
 import { compareIntent, type IntentReport } from "../trace/intent.ts";
 import { parseFormatOption } from "../trace/read.ts";
 import { hasMismatch, type Mismatch, type ReplayReport, replayStream, replayTrace } from "../trace/replay.ts";
-import { action, printJson } from "./util.ts";
-
-function pct(x: number): string {
-  return `${(100 * x).toFixed(2)}%`;
-}
+import { pct } from "../util/percent.ts";
+import { action, checkFailed, printJson } from "./contract.ts";
+import { engineFileOption, useEngineFiles } from "./engine-option.ts";
 
 /** The human-readable summary of one replay. */
 export function formatReplay(r: ReplayReport): string {
@@ -20,15 +18,17 @@ export function formatReplay(r: ReplayReport): string {
       (r.lenientSkipped > 0 ? `, ${String(r.lenientSkipped)} malformed lines skipped` : "") +
       `, ${String(r.foreignLines)} lines of other events or foreign text skipped` +
       (r.threadEvictions > 0 ? `, ${String(r.threadEvictions)} writes finished early (more pending threads than kept)` : ""),
-    `  unicast ${pct(s.unicastShare)}, cross-cluster ${pct(s.crossClusterShare)}, IRM ${String(s.irm)}, targets/write ${JSON.stringify(s.targetsPerWrite)}, clusters/multicast ${JSON.stringify(s.clustersPerMulticast)}, by INTID ${JSON.stringify(s.byIntid)}`,
+    `  unicast ${pct(s.unicastShare, 2)}, cross-cluster ${pct(s.crossClusterShare, 2)}, IRM ${String(s.irm)}, targets/write ${JSON.stringify(s.targetsPerWrite)}, clusters/multicast ${JSON.stringify(s.clustersPerMulticast)}, by INTID ${JSON.stringify(s.byIntid)}`,
   ];
   for (const [name, e] of Object.entries(r.engines)) {
     lines.push(
       "unsupported" in e
         ? `  ${name.padEnd(16)} unsupported: ${e.unsupported}`
         : `  ${name.padEnd(16)} mismatches ${String(e.mismatches).padStart(6)}  visits ${String(e.visits).padStart(10)}` +
-            (e.firstMismatch !== undefined ? `  first at line ${String(e.firstMismatch.line)}: expected [${e.firstMismatch.expected.join(",")}] got [${e.firstMismatch.actual.join(",")}]` : ""),
+            (e.firstMismatch !== undefined ? `  first at line ${String(e.firstMismatch.line)}: expected [${e.firstMismatch.expected.join(",")}] got [${e.firstMismatch.actual.join(",")}]` : "") +
+            (e.peer !== undefined ? `  [${e.peer}]` : ""),
     );
+    if ("rules" in e) for (const [rule, n] of Object.entries(e.rules ?? {})) lines.push(`    rule on ${String(n)} writes: ${rule}`);
   }
   const o = r.oracle;
   const v2 = r.gicv2;
@@ -54,8 +54,7 @@ export function formatIntent(i: IntentReport): string {
 }
 
 export function registerReplay(program: Command): void {
-  program
-    .command("replay")
+  engineFileOption(program.command("replay"))
     .description("replay real traces (QEMU -trace log, ftrace ipi_raise, vsgi JSONL; gzip ok) through every engine; exit 1 on any mismatch")
     .argument("<trace...>", "trace files; - reads a plain-text trace from standard input as it is written (needs --topology; mismatches are printed as they are found)")
     .option("--topology <spec>", "kvm:<n>, qemu:<n>, sparse:<n> or a JSON file (default: the JSONL header's, else qemu:<vCPUs seen>)")
@@ -63,9 +62,10 @@ export function registerReplay(program: Command): void {
     .option("--format <format>", "auto, qemu, ftrace or jsonl", "auto")
     .option("--lenient", "skip and count malformed lines instead of failing")
     .option("--intent <console>", "also compare a capture's QEMU log with the guest's own ipi_raise dump (@@F lines) in this console file; one trace only")
-    .option("--json", "print JSON (one object per trace; an array for several traces)")
+    .option("--json", "print one JSON object (several traces: {\"reports\": [...]})")
     .action(
-      action(async (traces: string[], opts: { topology?: string; engines: string; format: string; lenient?: boolean; intent?: string; json?: boolean }) => {
+      action(async (traces: string[], opts: { topology?: string; engines: string; format: string; lenient?: boolean; intent?: string; json?: boolean; engine?: string[] }) => {
+        await useEngineFiles(opts);
         if (traces.length === 0) throw new UsageError("no trace given");
         if (opts.intent !== undefined && traces.length !== 1) throw new UsageError("--intent compares one QEMU log with one console: give exactly one trace");
         const engines = parseEngineList(opts.engines);
@@ -90,10 +90,9 @@ export function registerReplay(program: Command): void {
           intent = await compareIntent(r0.trace, opts.intent, opts.topology !== undefined ? loadTopology(opts.topology) : presetTopology(r0.topology.startsWith("qemu:") ? r0.topology : `qemu:${String(r0.vcpus)}`));
           if (opts.json !== true) process.stdout.write(`${formatIntent(intent)}\n`);
         }
-        if (opts.json === true) printJson(reports.length === 1 ? (intent !== undefined ? { ...reports[0], intent } : reports[0]) : reports);
+        if (opts.json === true) printJson("replay", reports.length === 1 ? (intent !== undefined ? { ...reports[0], intent } : reports[0]!) : { reports });
         if (reports.some(hasMismatch)) {
-          process.stderr.write("error: mismatches found (see above)\n");
-          process.exitCode = 1;
+          checkFailed(`mismatches found in ${reports.filter(hasMismatch).map((r) => r.trace).join(", ")}`);
         }
       }),
     );

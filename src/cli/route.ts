@@ -1,14 +1,19 @@
 /** `vsgi route`: which vCPUs a write reaches, on every engine, with visits. */
 import type { Command } from "commander";
-import { decodeGicdSgir } from "../arch/gicd-sgir.ts";
-import { decodeSgiRegister, parseSgiRegisterName, sgiWriteToJson } from "../arch/sgi-register.ts";
-import { ENGINE_NAMES, type EngineName, prepareEngines, RecordingSink, type RouteResult, routeOnEngines } from "../engines/index.ts";
-import { checkVcpu, TopologyError } from "../errors.ts";
-import { GICV2_MAX_CPUS, gicdSgirTargetMask } from "../gic.ts";
+import { sgiWriteToJson } from "../arch/sgi-register.ts";
+import { orderEngines } from "../engines/registry.ts";
+import { PAGE_SIZES, type PageSize } from "../engines/kvm-mpidr-index.ts";
+import type { PeerRouteResult } from "../engines/peer-route.ts";
+import { type RouteOptions, routeWrite } from "../engines/route.ts";
+import { UsageError } from "../errors.ts";
+import { checkVcpu } from "../errors.ts";
 import { loadTopology } from "../topology/index.ts";
 import type { Topology } from "../topology/topology.ts";
 import { REGISTER_CHOICES } from "./decode.ts";
-import { action, parseNonNegativeInt, printJson } from "./util.ts";
+import { peerInputsFromFlags } from "./route-peers.ts";
+import { action, printJson } from "./contract.ts";
+import { parseNonNegativeInt } from "./util.ts";
+import { engineFileOption, useEngineFiles } from "./engine-option.ts";
 
 /** What `vsgi route --json` prints. */
 export interface RouteOutput {
@@ -17,35 +22,21 @@ export interface RouteOutput {
   readonly write: Record<string, string | number>;
   readonly targets: number[];
   readonly warnings: string[];
-  readonly engines: Record<string, RouteResult>;
+  readonly engines: Record<string, PeerRouteResult>;
 }
 
 /** Routes one write; the function behind `vsgi route`. */
-export function route(topology: Topology, sender: number, hex: string, reg: string, strict: boolean): RouteOutput {
+export function route(topology: Topology, sender: number, hex: string, reg: string, strict: boolean, options: RouteOptions = {}): RouteOutput {
   checkVcpu(sender, topology.count, "--sender");
-  const warnings: string[] = [];
-  if (reg.toLowerCase() === "gicd-sgir") {
-    if (topology.count > GICV2_MAX_CPUS) throw new TopologyError(`GICD_SGIR needs a GICv2 VM of at most ${String(GICV2_MAX_CPUS)} CPUs; ${topology.name} has ${String(topology.count)}`, topology.name);
-    const w = decodeGicdSgir(hex, { strict });
-    const mask = gicdSgirTargetMask(w, sender, topology.count);
-    if (mask < 0) warnings.push("TargetListFilter 3 is reserved: no SGI is generated");
-    const targets = [];
-    for (let v = 0; v < topology.count; v++) if (mask > 0 && ((mask >>> v) & 1) === 1) targets.push(v);
-    const engines: Record<string, RouteResult> = {};
-    for (const name of ENGINE_NAMES) engines[name] = { unsupported: "GICD_SGIR is a GICv2 distributor write; the engines dispatch GICv3 ICC_SGI*R_EL1 writes" };
-    return { topology: topology.name, sender, write: { register: "gicd-sgir", ...w }, targets, warnings, engines };
-  }
-  const w = decodeSgiRegister(hex, parseSgiRegisterName(reg), { strict });
-  if (w.rs !== 0 && w.irm === 0 && !topology.rss) {
-    warnings.push(`RS = ${String(w.rs)} on a VM without RSS: RS is RES0 and treated as 0 (as KVM and QEMU do)`);
-  }
-  if (w.irm === 1 && (w.targetList | w.aff1 | w.aff2 | w.aff3 | w.rs) !== 0) warnings.push("IRM = 1: Aff3, Aff2, Aff1, RS and TargetList are ignored (all but self)");
-  const prepared = prepareEngines(topology);
-  const results = routeOnEngines(prepared, w, sender, new RecordingSink(topology.count));
-  const reference = results.get("reference");
-  const engines: Record<string, RouteResult> = {};
-  for (const [name, r] of results) engines[name] = r;
-  return { topology: topology.name, sender, write: sgiWriteToJson(w), targets: reference !== undefined && "targets" in reference ? reference.targets : [], warnings, engines };
+  const r = routeWrite(topology, sender, hex, reg, strict, options);
+  const write = r.fields.register === "gicd-sgir" ? { register: "gicd-sgir", ...r.fields.write } : sgiWriteToJson(r.fields.write);
+  return { topology: topology.name, sender, write, targets: r.targets, warnings: r.warnings, engines: Object.fromEntries(r.engines) };
+}
+
+function parsePageSize(text: string): PageSize {
+  const n = /^(4|16|64)k$/i.test(text) ? Number(text.slice(0, -1)) * 1024 : Number(text);
+  if (!(PAGE_SIZES as readonly number[]).includes(n)) throw new UsageError(`--page-size: "${text}" is not an arm64 page size (4k, 16k or 64k)`, text);
+  return n as PageSize;
 }
 
 function formatTargets(t: readonly number[]): string {
@@ -53,34 +44,45 @@ function formatTargets(t: readonly number[]): string {
 }
 
 export function registerRoute(program: Command): void {
-  program
-    .command("route")
+  engineFileOption(program.command("route"))
     .description("show which vCPUs a register write reaches, on every dispatch engine, with visits")
     .argument("<hex>", "register value in hex, e.g. 0x011F8001")
     .requiredOption("--topology <spec>", "kvm:<n>, qemu:<n>, sparse:<n> or a JSON file")
     .requiredOption("--sender <id>", "the writing vCPU")
     .option("--reg <register>", `register kind: ${REGISTER_CHOICES}`, "sgi1r")
     .option("--lenient", "ignore RES0 bits as hardware does instead of rejecting them")
+    .option("--group0 <list>", "vCPU:INTID pairs configured as Group 0, e.g. 1:1,2:5 (default: every SGI Group 1)")
+    .option("--offline <vcpus>", "vCPUs powered off (never CPU_ON'd), e.g. 3,4")
+    .option("--page-size <size>", "host page size for KVM ≥ 6.7's index table: 4k (default), 16k or 64k")
     .option("--json", "print one JSON object")
     .action(
-      action((hex: string, opts: { topology: string; sender: string; reg: string; lenient?: boolean; json?: boolean }) => {
+      action(async (hex: string, opts: { topology: string; sender: string; reg: string; lenient?: boolean; json?: boolean; group0?: string; offline?: string; pageSize?: string; engine?: string[] }) => {
+        await useEngineFiles(opts);
         const topology = loadTopology(opts.topology);
-        const out = route(topology, parseNonNegativeInt(opts.sender, "--sender"), hex, opts.reg, opts.lenient !== true);
+        const inputs = peerInputsFromFlags(topology, opts.group0, opts.offline);
+        const out = route(topology, parseNonNegativeInt(opts.sender, "--sender"), hex, opts.reg, opts.lenient !== true, {
+          inputs,
+          ...(opts.pageSize !== undefined ? { pageSize: parsePageSize(opts.pageSize) } : {}),
+        });
         if (opts.json === true) {
           const { targets, warnings, engines, ...rest } = out;
-          printJson({ targets, warnings, engines, ...rest });
+          printJson("route", { targets, warnings, engines, ...rest });
           return;
         }
         const lines = [`${hex} from vCPU ${String(out.sender)} on ${out.topology}: targets ${formatTargets(out.targets)}`];
         for (const w of out.warnings) lines.push(`warning: ${w}`);
-        for (const name of ENGINE_NAMES as readonly EngineName[]) {
+        for (const name of orderEngines(Object.keys(out.engines))) {
           const r = out.engines[name];
           if (r === undefined) continue;
-          lines.push(
-            "unsupported" in r
-              ? `  ${name.padEnd(16)} unsupported: ${r.unsupported}`
-              : `  ${name.padEnd(16)} visits ${String(r.visits).padStart(5)}  targets ${formatTargets(r.targets)}`,
-          );
+          const peer = r.peer !== undefined ? ` [${r.peer}]` : "";
+          if ("unsupported" in r) {
+            lines.push(r.pending !== undefined ? `  ${name.padEnd(16)}${peer} pending ${formatTargets(r.pending)}` : `  ${name.padEnd(16)}${peer} unsupported: ${r.unsupported}`);
+            if (r.projection !== undefined) lines.push(`    ${r.projection.label}: visits ${String(r.projection.visits)}, targets ${formatTargets(r.projection.targets)}`);
+          } else {
+            const pending = r.pending !== undefined && r.pending.length !== r.targets.length ? `  pending ${formatTargets(r.pending)}` : "";
+            lines.push(`  ${name.padEnd(16)}${peer} visits ${String(r.visits).padStart(5)}  targets ${formatTargets(r.targets)}${pending}`);
+          }
+          for (const rule of r.rules ?? []) lines.push(`    rule: ${rule}`);
         }
         process.stdout.write(`${lines.join("\n")}\n`);
       }),

@@ -8,7 +8,8 @@ import { runStress, type StressOptions, type StressResult } from "../concurrent/
 import { ENGINE_NAMES, type EngineName, isEngineName } from "../engines/index.ts";
 import { UsageError } from "../errors.ts";
 import { MAX_VCPUS } from "../topology/topology.ts";
-import { action, parseCount, parseNonNegativeInt, printJson } from "./util.ts";
+import { action, checkFailed, printJson } from "./contract.ts";
+import { parseCount, parseNonNegativeInt } from "./util.ts";
 
 /** Options as commander hands them over (all text). */
 export interface StressCliOptions {
@@ -82,15 +83,15 @@ export function registerStress(program: Command): void {
       action(async (opts: StressCliOptions & { json?: boolean; model?: boolean }) => {
         if (opts.model === true) {
           const m = runModel();
-          if (opts.json === true) printJson({ ok: m.ok, results: m.results.map(({ first, ...r }) => ({ ...r, firstViolation: first })) });
+          if (opts.json === true) printJson("stress", { ok: m.ok, results: m.results.map(({ first, ...r }) => ({ ...r, firstViolation: first })) });
           else process.stdout.write(`${formatModel(m.results)}\n${m.ok ? "ok: the atomic protocol never violates; the racy one is caught" : "FAILED"}\n`);
-          if (!m.ok) process.exitCode = 1;
+          if (!m.ok) checkFailed("the interleaving exploration failed: the atomic protocol violated, or the racy one was not caught");
           return;
         }
         const r = await runStress(parseStressOptions(opts));
-        if (opts.json === true) printJson(r);
+        if (opts.json === true) printJson("stress", r);
         else process.stdout.write(`${formatStress(r)}\n`);
-        if (r.lost > 0 || r.phantom > 0) process.exitCode = 1;
+        if (r.lost > 0 || r.phantom > 0) checkFailed(`${String(r.lost)} SGIs lost, ${String(r.phantom)} invented`);
       }),
     );
 }

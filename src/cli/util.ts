@@ -1,24 +1,5 @@
-/** Helpers shared by the CLI commands: argument parsing and error reporting. */
-import { UsageError, VsgiError } from "../errors.ts";
-
-/**
- * Wraps a command action: a `VsgiError` (bad input) prints one `error: …` line on stderr and
- * exits 1 with nothing on stdout; anything else is a bug and is reported with its stack.
- */
-export function action<A extends unknown[]>(fn: (...args: A) => void | Promise<void>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (e) {
-      if (e instanceof VsgiError) {
-        process.stderr.write(`error: ${e.message}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      throw e;
-    }
-  };
-}
+/** Argument parsing shared by the CLI commands (the output and error contract is in contract.ts). */
+import { UsageError } from "../errors.ts";
 
 /** Parses a non-negative decimal integer option (`--sender 3`), naming the flag in errors. */
 export function parseNonNegativeInt(text: string, flag: string, max = Number.MAX_SAFE_INTEGER): number {
@@ -46,9 +27,4 @@ export function parseIntList(text: string, flag: string, max: number): number[] 
     if (n < 1) throw new UsageError(`${flag}: ${p} must be at least 1`, p);
     return n;
   });
-}
-
-/** Writes one JSON document on stdout. */
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

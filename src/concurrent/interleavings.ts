@@ -21,7 +21,8 @@
  */
 import { SgiRegister, type SgiWrite } from "../arch/sgi-register.ts";
 import { AtomicSgiState } from "../state/shared.ts";
-import { popcount32, SPURIOUS_INTID } from "../state/sgi-state.ts";
+import { popcount32 } from "../state/bits.ts";
+import { SPURIOUS_INTID } from "../state/layout.ts";
 
 /** Which implementation of the protocol a model run uses. */
 export type ProtocolVariant = "atomic" | "racy";

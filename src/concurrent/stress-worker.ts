@@ -9,7 +9,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { SgiRegister } from "../arch/sgi-register.ts";
 import { VirtualGic } from "../gic.ts";
-import { SGI_COUNT, SPURIOUS_INTID } from "../state/sgi-state.ts";
+import { SGI_COUNT, SPURIOUS_INTID } from "../state/layout.ts";
+import { SeededRandom, seedFor } from "../workload/rng.ts";
 import { CTRL_GO, CTRL_SENDERS_DONE, DOORBELL_STRIDE, harnessViews, type ReceiverReport, type SenderReport, type StressWorkerData } from "./stress.ts";
 
 const data = workerData as StressWorkerData;
@@ -31,14 +32,9 @@ const SGIS = SGI_COUNT;
 parentPort?.postMessage({ ready: true });
 while (Atomics.load(ctrl, CTRL_GO) === 0) Atomics.wait(ctrl, CTRL_GO, 0, 100);
 
-/** xorshift32: a fast reproducible stream per worker. */
-let rng = (data.seed ^ Math.imul(data.index + 1, 0x9e37_79b9)) >>> 0 || 1;
-function next(): number {
-  rng ^= rng << 13;
-  rng ^= rng >>> 17;
-  rng ^= rng << 5;
-  return rng >>> 0;
-}
+/** A reproducible stream per worker. */
+const rng = new SeededRandom(seedFor(data.seed, "stress-worker", String(data.index)));
+const next = (): number => rng.uint32();
 
 function sender(): SenderReport {
   const receivers = data.receivers;

@@ -22,10 +22,10 @@
 import { ENGINE_NAMES, type EngineName } from "../engines/index.ts";
 import { TopologyError, UsageError } from "../errors.ts";
 import { VirtualGic } from "../gic.ts";
-import { SGI_COUNT } from "../state/sgi-state.ts";
+import { SGI_COUNT } from "../state/layout.ts";
 import { AtomicSgiState } from "../state/shared.ts";
+import { startModuleWorker } from "../util/worker.ts";
 import type { Worker } from "node:worker_threads";
-import { startWorker } from "./spawn.ts";
 
 /** Int32 indices of the control words at the start of the harness buffer. */
 export const CTRL_SENDERS_DONE = 0;
@@ -190,7 +190,7 @@ export function verifyStress(
 
 /** Starts one worker: `ready` once it has built its VirtualGic, `done` with its report. */
 function runWorker(data: StressWorkerData): { worker: Worker; ready: Promise<void>; done: Promise<SenderReport | ReceiverReport> } {
-  const worker = startWorker("stress-worker", data);
+  const worker = startModuleWorker(import.meta.url, "stress-worker", data);
   let report: SenderReport | ReceiverReport | undefined;
   let ready: () => void = () => undefined;
   const readyP = new Promise<void>((r) => {

@@ -5,15 +5,20 @@
  */
 import { formatAffinity } from "../arch/mpidr.ts";
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 
-/** Every engine, in the order reports list them. */
-export const ENGINE_NAMES = ["reference", "kvm-linear", "rfc-affskip", "kvm-mpidr-index", "qemu-scan", "xen", "vsgi"] as const;
-export type EngineName = (typeof ENGINE_NAMES)[number];
+/** An engine's name in the registry (registry.ts): a built-in's (`vsgi`) or a plugin's own. */
+export type EngineName = string;
 
-/** Whether an engine can dispatch for a layout, and why not. */
-export type Support = { readonly supported: true; readonly note?: string } | { readonly supported: false; readonly reason: string };
+/**
+ * Whether an engine can dispatch for a layout, and why not. `projection` is set when the layout is
+ * larger than the peer can create ("beyond KVM's limit of 512 (projection)"): bench and model may
+ * still run it as a labelled projection, while route, replay and VirtualGic report it unsupported.
+ */
+export type Support =
+  | { readonly supported: true; readonly note?: string; readonly projection?: string }
+  | { readonly supported: false; readonly reason: string };
 
 /** One dispatch algorithm. */
 export interface Engine {
@@ -67,5 +72,12 @@ export function requireNoRss(topology: Topology, who: string): Support | undefin
         supported: false,
         reason: `${who} ignores ICC_SGI1R_EL1.RS and never advertises RSS; on a VM with RSS a write with RS ≠ 0 would reach Aff0 0..15 instead of RS*16+n`,
       }
+    : undefined;
+}
+
+/** The layout is refused in userspace mode by engines whose id arithmetic cannot express it. */
+export function requireStrictLayout(topology: Topology, who: string): Support | undefined {
+  return topology.userspace
+    ? { supported: false, reason: `${who} computes vCPU ids arithmetically and cannot express userspace-written MPIDRs (duplicates, Aff0 > 15)` }
     : undefined;
 }

@@ -3,7 +3,7 @@
  * and for `vsgi route`. It keeps the order of deliveries and counts any vCPU reached twice.
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
 
 export class RecordingSink implements DeliverySink {
   readonly targets: Int32Array;

@@ -3,9 +3,12 @@
  * (IHI 0069 §12.2 ICC_SGI1R_EL1: IRM = 1 reaches every PE but the writer; otherwise bit n of
  * TargetList reaches the PE with affinity Aff3.Aff2.Aff1.(RS*16 + n), RS counting only when
  * the VM advertises RSS). Cost: every vCPU examined, n visits per write.
+ *
+ * Configured as a peer (`new ReferenceEngine({ duplicates })`) it also makes that peer's choice
+ * among vCPUs sharing one affinity (userspace mode): the lowest, the highest, or all of them.
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import type { DeliverySink } from "../state/sgi-state.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 import type { Engine, Support } from "./engine.ts";
 
@@ -13,16 +16,30 @@ export class ReferenceEngine implements Engine {
   readonly name = "reference" as const;
   readonly origin = "The architecture's rule applied to every vCPU in turn; n visits per write.";
   #topology: Topology | undefined;
+  readonly #duplicates: "lowest" | "highest" | "all";
+  /** 1 where the vCPU is the one its affinity's targeted SGIs reach. */
+  #chosen = new Uint8Array(0);
+
+  constructor(options: { readonly duplicates?: "lowest" | "highest" | "all" } = {}) {
+    this.#duplicates = options.duplicates ?? "lowest";
+  }
 
   prepare(topology: Topology): Support {
     this.#topology = topology;
+    this.#chosen = new Uint8Array(topology.count).fill(1);
+    if (this.#duplicates !== "all") {
+      for (const { vcpus } of topology.ambiguities()) {
+        const keep = this.#duplicates === "lowest" ? vcpus[0]! : vcpus[vcpus.length - 1]!;
+        for (const v of vcpus) if (v !== keep) this.#chosen[v] = 0;
+      }
+    }
     return { supported: true };
   }
 
   dispatch(w: SgiWrite, sender: number, sink: DeliverySink): number {
     const t = this.#topology!;
     for (let v = 0; v < t.count; v++) {
-      if (isTargetOf(t, v, w, sender)) sink.deliver(v, w);
+      if (isTargetOf(t, v, w, sender) && (w.irm === 1 || this.#chosen[v] === 1)) sink.deliver(v, w);
     }
     return t.count;
   }

@@ -11,7 +11,8 @@
  * becomes the row's precomputed (word, mask) groups. Visits stay one per set TargetList bit.
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
-import { type DeliverySink, popcount32 } from "../state/sgi-state.ts";
+import { popcount32 } from "../state/bits.ts";
+import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
 import type { Engine, Support } from "./engine.ts";
 
@@ -34,7 +35,8 @@ export class VsgiEngine implements Engine {
   #rss = false;
   #words = 0;
   /**
-   * Aff3 << 8 | Aff2 when every vCPU shares them (KVM up to 4096 vCPUs, QEMU): such writes go
+   * Aff3 << 8 | Aff2 when every vCPU shares them (KVM's default layout up to 4096 vCPUs — past
+   * KVM's real limit of 512 that is a projection — and QEMU's): such writes go
    * straight to the only level-1 node, one load instead of two. -1 otherwise.
    */
   #flatKey = -1;
@@ -70,7 +72,14 @@ export class VsgiEngine implements Engine {
     this.#width = topology.rss ? 256 : 16;
     this.#rss = topology.rss;
     this.#slots = new Int32Array(rows * this.#width).fill(-1);
-    for (let v = 0; v < topology.count; v++) this.#slots[rowOf[v]! * this.#width + (topology.affinity[v]! & 0xff)] = v;
+    for (let v = 0; v < topology.count; v++) {
+      const aff0 = topology.affinity[v]! & 0xff;
+      // Userspace mode: Aff0 > 15 without RSS is never addressed by a TargetList (IRM still reaches
+      // it), and of vCPUs sharing an affinity the lowest keeps the slot — the choice vsgi reports.
+      if (aff0 >= this.#width) continue;
+      const slot = rowOf[v]! * this.#width + aff0;
+      if (this.#slots[slot] === -1) this.#slots[slot] = v;
+    }
     this.#l32 = l32;
     this.#maxAff3 = maxAff3;
     this.#l1 = Int32Array.from(l1);
@@ -146,6 +155,15 @@ export class VsgiEngine implements Engine {
       sink.deliverAllBut(sender, w);
       return this.#words;
     }
+    return this.#targeted(w, sink);
+  }
+
+  /**
+   * IRM = 0: the cluster row, then the TargetList. Apart from `dispatch` so that stays a few
+   * bytes long: V8 inlines small functions only, and a dispatch inlined into its caller saves a
+   * call on every write.
+   */
+  #targeted(w: SgiWrite, sink: DeliverySink): number {
     let row: number;
     if (((w.aff3 << 8) | w.aff2) === this.#flatKey) {
       row = this.#l1[w.aff1]!;
@@ -180,9 +198,13 @@ export class VsgiEngine implements Engine {
         return popcount32(tl);
       }
       if ((tl & present) === present) {
-        const gw = this.#groupWord;
-        const gm = this.#groupMask;
-        for (let g = this.#groupStart[sub]!, e = this.#groupStart[sub + 1]!; g < e; g++) sink.deliverWord(gw[g]!, gm[g]!, w);
+        const from = this.#groupStart[sub]!;
+        const to = this.#groupStart[sub + 1]!;
+        if (sink.deliverWords !== undefined) {
+          sink.deliverWords(this.#groupWord, this.#groupMask, from, to, popcount32(present), w);
+        } else {
+          for (let g = from; g < to; g++) sink.deliverWord(this.#groupWord[g]!, this.#groupMask[g]!, w);
+        }
         return popcount32(tl);
       }
     }

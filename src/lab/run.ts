@@ -7,14 +7,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { runBench } from "../bench/run.ts";
-import { modelReport } from "../cli/model.ts";
+import { type ModelReport, modelReport } from "../model/report.ts";
 import { UsageError } from "../errors.ts";
 import { replayTrace } from "../trace/replay.ts";
+import { packageRoot } from "../util/package-root.ts";
 import { buildExplorerBundle } from "../report/bundle.ts";
-import { type ExplorerScript, renderReport } from "../report/html.ts";
-import { type BenchOutput, isMissing, type LabResults, type Machine, type Missing, type ModelOutput, type TraceFailure, type TraceReplay } from "../report/types.ts";
+import { renderReport } from "../report/page.ts";
+import type { ExplorerScript } from "../report/sections/explorer.ts";
+import { type BenchOutput, isMissing, type LabResults, type Machine, type Missing, type TraceFailure, type TraceReplay } from "../report/types.ts";
 
 /** Options of one lab run. */
 export interface LabOptions {
@@ -28,6 +29,8 @@ export interface LabOptions {
   readonly noBundledTraces?: boolean;
   /** Options passed to the benchmark as they are (tests use a tiny sweep). */
   readonly bench?: Readonly<Record<string, unknown>>;
+  /** Plugin engines (vsgi lab --engine), already registered: TS/JS ones are bundled into the explorer. */
+  readonly plugins?: readonly { readonly name: string; readonly file: string; readonly kind: string }[];
   /** Skip the benchmark, recording why (tests). */
   readonly skipBench?: string;
 }
@@ -51,9 +54,8 @@ export interface LabOutcome {
 /** VM sizes of `vsgi lab --quick`. */
 export const LAB_QUICK_VCPUS = [16, 64, 256, 512] as const;
 
-const HERE = fileURLToPath(new URL(".", import.meta.url));
-/** The repository (or package) root: src/lab/ and dist/lab/ are both two levels down. */
-export const REPO_ROOT = resolve(HERE, "..", "..");
+/** The repository (or package) root. */
+export const REPO_ROOT = packageRoot();
 
 /** The bundled real traces: fixtures/*.log.gz and fixtures/shared/*.log.gz in the repository, and ../shared/fixtures beside it. */
 export function bundledTraces(root = REPO_ROOT): string[] {
@@ -112,12 +114,12 @@ async function runTracesPart(paths: readonly string[], onProgress: (p: LabProgre
   return { replays };
 }
 
-async function runModelPart(tracePaths: readonly string[], traces: LabResults["traces"], notes: string[]): Promise<ModelOutput | Missing> {
+async function runModelPart(tracePaths: readonly string[], traces: LabResults["traces"], notes: string[]): Promise<ModelReport | Missing> {
   // Fit the model's real-trace mixes only to traces that replayed cleanly.
   const ok = isMissing(traces) ? [] : traces.replays.filter((r) => !("error" in r)).map((r) => r.trace);
   const paths = tracePaths.filter((p) => ok.includes(basename(p)));
   try {
-    return await modelReport({ trace: paths });
+    return await modelReport({ traces: paths });
   } catch (e) {
     if (paths.length === 0) return { missing: `the cost model failed: ${message(e)}` };
     // A trace the model cannot fit a profile to should not cost the whole section.
@@ -147,7 +149,9 @@ export async function runLab(options: LabOptions, onProgress: (p: LabProgress) =
   onProgress({ phase: "report", done: 0, total: 1, label: "report" });
   let explorer: ExplorerScript;
   try {
-    explorer = { js: await buildExplorerBundle() };
+    const plugins = options.plugins ?? [];
+    explorer = { js: await buildExplorerBundle(plugins.filter((p) => p.kind !== "c")) };
+    for (const p of plugins) if (p.kind === "c") notes.push(`plugin ${p.name} (${p.file}) is a C engine: in the bench it is timed by vsgi bench --engine's native plugin bench, and the page's explorer cannot run it`);
   } catch (e) {
     explorer = { missing: `the explorer script could not be built (esbuild is a dev dependency: run npm ci): ${message(e)}` };
   }

@@ -1,11 +1,10 @@
 /** The one-screen summary `vsgi lab` prints on stdout. */
-import { fmt } from "../report/charts.ts";
-import { HEADLINE_VCPUS, machineText, mean, pct } from "../report/html.ts";
+import { orderEngines } from "../engines/registry.ts";
+import { fmt, machineText, mean, pct } from "../report/format.ts";
+import { HEADLINE_VCPUS } from "../report/shape.ts";
 import { isMissing, type LabResults, type TraceReplay } from "../report/types.ts";
 import type { LabOutcome } from "./run.ts";
 
-// The reference model is the specification, not a contender: the summary leaves it out.
-const ENGINE_ORDER = ["vsgi", "kvm-linear", "rfc-affskip", "kvm-mpidr-index", "qemu-scan", "xen"];
 
 /** Short column labels for the built-in workloads (the summary must fit an 80-column screen). */
 const SHORT: Readonly<Record<string, string>> = {
@@ -24,7 +23,9 @@ function benchLines(results: LabResults): string[] {
   const at = sizes.includes(HEADLINE_VCPUS) ? HEADLINE_VCPUS : sizes[sizes.length - 1];
   if (at === undefined) return ["benchmark: no results"];
   const here = rows.filter((r) => r.vcpus === at);
-  const engines = ENGINE_ORDER.filter((e) => here.some((r) => r.engine === e));
+  // vsgi first; the reference model is the specification, not a contender: the summary leaves it out.
+  const present = orderEngines(here.map((r) => r.engine)).filter((e) => e !== "reference");
+  const engines = present.includes("vsgi") ? ["vsgi", ...present.filter((e) => e !== "vsgi")] : present;
   const workloads = [...new Set(here.map((r) => r.workload))];
   const col = 10;
   const out = [`Median ns per write at ${String(at)} vCPUs (n/a: layout unsupported):`];

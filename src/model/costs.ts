@@ -14,11 +14,11 @@ export interface Citation {
 export const CITATIONS = {
   maz: {
     id: "maz-2023",
-    text: "Marc Zyngier, \"KVM: arm64: Accelerate SGI dispatch\" (MPIDR index, Linux 6.7) cover letter, lore 20230907100931.1186690-1-maz@kernel.org: kvm-unit-tests ipi to the last vCPU of a 64-vCPU VM, Ampere Altra 3832 → 2593 ns; HiSilicon D06 (reply by Shameer Kolothum) 5309 → 2413 ns",
+    text: "Marc Zyngier, \"[PATCH 0/5] KVM: arm64: Accelerate lookup of vcpus by MPIDR values\" (MPIDR index, merged in Linux 6.7) cover letter, lore 20230907100931.1186690-1-maz@kernel.org: kvm-unit-tests ipi to the last vCPU of a 64-vCPU VM, Ampere Altra 3832 → 2593 ns; HiSilicon D06 (reply by Shameer Kolothum) 5309 → 2413 ns",
   },
   rfc: {
     id: "rfc-2023",
-    text: "Xu Zhao, RFC v2 \"KVM: arm64: Accelerate SGI dispatch\", lore 20230825015811.5292-1-zhaoxu.35@bytedance.com: Kunpeng 920, host 6.5, time in vgic_v3_dispatch_sgi with 32 vCPUs: 1655 ns to vcpu1, 2426 ns to vcpu31",
+    text: "Xu Zhao, \"[RFC v2] KVM: arm/arm64: optimize vSGI injection performance\", lore 20230825015811.5292-1-zhaoxu.35@bytedance.com: Kunpeng 920, host 6.5, time in vgic_v3_dispatch_sgi with 32 vCPUs: 1655 ns to vcpu1, 2426 ns to vcpu31",
   },
   kut: {
     id: "kvm-list-2023",

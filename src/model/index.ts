@@ -20,4 +20,6 @@ export {
   runModel as runCostModel,
   streamFor,
 } from "./model.ts";
+export { formatModel } from "./format.ts";
+export { MODEL_DEFAULT_VCPUS, MODEL_DEFAULT_WORKLOADS, type ModelReport, type ModelRequest, modelReport, modelWorkload } from "./report.ts";
 export { type TraceMix, traceMix } from "./trace.ts";

@@ -5,7 +5,8 @@
  * the sink floor's (decode + SgiState.deliver per known target, measured in the same rounds).
  */
 import { runBench } from "../bench/run.ts";
-import { registerWorkload, type WriteBatch } from "../bench/workloads.ts";
+import type { WriteBatch } from "../bench/batch.ts";
+import { registerWorkload } from "../bench/workloads.ts";
 import { SgiRegister } from "../arch/sgi-register.ts";
 import { presetTopology } from "../topology/presets.ts";
 import { deliveryNs, type ModelOutput, type ModelRow, type ModelWorkload, streamFor } from "./model.ts";

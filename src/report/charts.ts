@@ -5,7 +5,8 @@
  */
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
-import { ENGINE_NAMES } from "../engines/engine.ts";
+import { orderEngines } from "../engines/registry.ts";
+import { fmt } from "./format.ts";
 
 /** Colour of each engine in every chart (vsgi stands out; the reference is grey). */
 export const ENGINE_COLORS: Readonly<Record<string, string>> = {
@@ -19,11 +20,7 @@ export const ENGINE_COLORS: Readonly<Record<string, string>> = {
   floor: "#222222",
 };
 
-const engineDomain = (present: Iterable<string>): string[] => {
-  const set = new Set(present);
-  const known = [...ENGINE_NAMES, "floor"].filter((e) => set.has(e));
-  return [...known, ...[...set].filter((e) => !known.includes(e)).sort()];
-};
+const engineDomain = (present: Iterable<string>): string[] => orderEngines(present, ["floor"]);
 
 function colorScale(present: Iterable<string>): Plot.ScaleOptions {
   const domain = engineDomain(present);
@@ -174,12 +171,4 @@ export function shareChart(title: string, yLabel: string, points: readonly Serie
       Plot.dot(points, { x: "vcpus", y: (d: SeriesPoint) => d.y * 100, fill: "engine", r: 3 }),
     ],
   });
-}
-
-/** A number with 3 significant digits, or with grouping when large. */
-export function fmt(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString("en-US");
-  if (Number.isInteger(n)) return String(n);
-  return Number(n.toPrecision(3)).toString();
 }

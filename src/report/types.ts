@@ -4,8 +4,8 @@
  * be produced is `{ missing: <why> }` — the report says so instead of showing made-up numbers.
  * The parts are exactly what the benchmark, the trace replay and the cost model return.
  */
-import type { BenchReport, BenchResult as BenchCell } from "../bench/run.ts";
-import type { ModelReport } from "../cli/model.ts";
+import type { BenchReport, BenchResult as BenchCell } from "../bench/types.ts";
+import type { ModelReport } from "../model/report.ts";
 import type { ReplayReport } from "../trace/replay.ts";
 
 /** A part of the run that is absent, with the reason shown in the report. */
@@ -44,9 +44,6 @@ export interface TraceFailure {
   readonly error: string;
 }
 
-/** The cost model's output (src/model via `vsgi model`'s defaults plus the bundled traces). */
-export type ModelOutput = ModelReport;
-
 /** The whole `results.json`. */
 export interface LabResults {
   readonly schema: "vsgi-lab/1";
@@ -60,7 +57,7 @@ export interface LabResults {
   readonly machine: Machine;
   readonly bench: BenchOutput | Missing;
   readonly traces: { readonly replays: readonly (TraceReplay | TraceFailure)[] } | Missing;
-  readonly model: ModelOutput | Missing;
+  readonly model: ModelReport | Missing;
   /** Things a reader should know about this run (a part that ran partly, …). */
   readonly notes?: readonly string[];
 }

@@ -23,8 +23,9 @@
  */
 import type { SgiWrite } from "../arch/sgi-register.ts";
 import { SgiRegister } from "../arch/sgi-register.ts";
-import { checkVcpu } from "../errors.ts";
-import { popcount32, SGI_COUNT, SgiState, type SgiStateLayout, sgiStateLayout, SPURIOUS_INTID } from "./sgi-state.ts";
+import { bitIndex, vcpuBit } from "./bits.ts";
+import { type SgiStateLayout, sgiStateLayout } from "./layout.ts";
+import { SgiState } from "./sgi-state.ts";
 
 /** Int32 index of the magic word inside the header. */
 export const HEADER_MAGIC = 0;
@@ -82,11 +83,6 @@ export function atomicOrNewly(words: Uint32Array, i: number, mask: number): numb
   return (mask & ~Atomics.or(words, i, mask)) >>> 0;
 }
 
-/** Whether `bit` of word `i` is set (a sequentially consistent load). */
-export function atomicTestBit(words: Uint32Array, i: number, bit: number): boolean {
-  return (Atomics.load(words, i) & bit) !== 0;
-}
-
 /** Initialises the header and state of a fresh shared buffer once, whoever gets there first. */
 function initialiseOnce(state: AtomicSgiState, header: Int32Array, count: number): void {
   for (;;) {
@@ -117,7 +113,12 @@ function initialiseOnce(state: AtomicSgiState, header: Int32Array, count: number
  * thread: sum them across threads.
  *
  * The first instance over a zeroed buffer initialises it (reset state); the others wait for
- * that and check the vCPU count.
+ * that and check the vCPU count. Every change goes through the atomic word operations below;
+ * an acknowledge claims with an atomic clear and looks again if it lost a race. Its scan for the
+ * highest-priority SGI still uses plain reads (in V8 an `Atomics.load` costs ~10× a plain read,
+ * and 64 of them made an acknowledge 5–8× slower): the scan only proposes, the claim decides.
+ * A stale read can only propose an SGI no longer pending (the claim fails, the scan runs
+ * again) or miss one set an instant ago, which its sender's kick reports afterwards.
  * @example
  * const buffer = AtomicSgiState.createBuffer(512);   // send `buffer` to workers
  * const s = new AtomicSgiState(512, buffer);         // in each worker
@@ -128,7 +129,6 @@ export class AtomicSgiState extends SgiState {
   declare readonly buffer: SharedArrayBuffer;
   /** The header words (magic, count, version). */
   readonly header: Int32Array;
-  readonly #lastMask: number;
 
   /** A fresh, initialised shared buffer for `count` vCPUs. */
   static createBuffer(count: number): SharedArrayBuffer {
@@ -146,18 +146,29 @@ export class AtomicSgiState extends SgiState {
     }
     super(count, shared);
     this.header = new Int32Array(shared, shared.byteLength - HEADER_BYTES, HEADER_BYTES / 4);
-    this.#lastMask = count % 32 === 0 ? 0xffff_ffff : (1 << count % 32) - 1;
     initialiseOnce(this, this.header, count);
   }
 
+  protected override orBits(bitmap: Uint32Array, i: number, mask: number): number {
+    return atomicOrNewly(bitmap, i, mask);
+  }
+
+  protected override clearBits(bitmap: Uint32Array, i: number, mask: number): number {
+    return (Atomics.and(bitmap, i, ~mask) & mask) >>> 0;
+  }
+
+  protected override readWord(bitmap: Uint32Array, i: number): number {
+    return Atomics.load(bitmap, i);
+  }
+
+  /** One target: the hot path, written out (one atomic OR) rather than through the word operations. */
   override deliver(vcpu: number, w: SgiWrite): void {
-    const i = w.intid * this.words + (vcpu >>> 5);
-    const bit = 1 << (vcpu & 31);
+    const i = bitIndex(this.words, w.intid, vcpu);
+    const bit = vcpuBit(vcpu);
     if (w.register !== SgiRegister.SGI1R && (Atomics.load(this.group0, i) & bit) === 0) {
       this.groupFiltered++;
       return;
     }
-    this.delivered++;
     // The OR's old value is the only trustworthy "was it pending?": a separate read could be stale.
     if ((Atomics.or(this.pending, i, bit) & bit) !== 0) {
       this.coalesced++;
@@ -165,121 +176,5 @@ export class AtomicSgiState extends SgiState {
     }
     this.kicks++;
     if (this.onKick !== null) this.onKick(vcpu, w.intid);
-  }
-
-  /** Several targets in one bitmap word: one atomic OR, whose old value splits kicks from coalesced. */
-  override deliverWord(word: number, mask: number, w: SgiWrite): void {
-    let m = mask | 0;
-    const i = w.intid * this.words + word;
-    if (w.register !== SgiRegister.SGI1R) {
-      const g = m & Atomics.load(this.group0, i);
-      if (g !== m) this.groupFiltered += popcount32((m & ~g) >>> 0);
-      m = g;
-    }
-    if (m === 0) return;
-    this.countWord(word, m, atomicOrNewly(this.pending, i, m), w.intid);
-  }
-
-  override deliverAllBut(sender: number, w: SgiWrite): void {
-    const words = this.words;
-    const base = w.intid * words;
-    const senderWord = sender >>> 5;
-    const g0only = w.register !== SgiRegister.SGI1R;
-    for (let k = 0; k < words; k++) {
-      let mask = k === words - 1 ? this.#lastMask : 0xffff_ffff;
-      if (k === senderWord) mask &= ~(1 << (sender & 31));
-      if (g0only) {
-        const m = mask & Atomics.load(this.group0, base + k);
-        if (m !== mask) this.groupFiltered += popcount32((mask & ~m) >>> 0);
-        mask = m;
-      }
-      if (mask === 0) continue;
-      this.countWord(k, mask, atomicOrNewly(this.pending, base + k, mask), w.intid);
-    }
-  }
-
-  /** Marks an SGI pending directly (no group filter, no kick). */
-  override setPending(vcpu: number, intid: number): void {
-    checkVcpu(vcpu, this.count);
-    Atomics.or(this.pending, intid * this.words + (vcpu >>> 5), 1 << (vcpu & 31));
-  }
-
-  override isPending(vcpu: number, intid: number): boolean {
-    return atomicTestBit(this.pending, intid * this.words + (vcpu >>> 5), 1 << (vcpu & 31));
-  }
-
-  override isActive(vcpu: number, intid: number): boolean {
-    return atomicTestBit(this.active, intid * this.words + (vcpu >>> 5), 1 << (vcpu & 31));
-  }
-
-  override isEnabled(vcpu: number, intid: number): boolean {
-    return atomicTestBit(this.enabled, intid * this.words + (vcpu >>> 5), 1 << (vcpu & 31));
-  }
-
-  override groupOf(vcpu: number, intid: number): 0 | 1 {
-    return atomicTestBit(this.group0, intid * this.words + (vcpu >>> 5), 1 << (vcpu & 31)) ? 0 : 1;
-  }
-
-  override configure(vcpu: number, intid: number, config: { readonly enabled?: boolean; readonly group?: 0 | 1; readonly priority?: number }): void {
-    checkVcpu(vcpu, this.count);
-    if (!Number.isInteger(intid) || intid < 0 || intid >= SGI_COUNT) throw new RangeError(`SGI INTID must be 0..15, got ${String(intid)}`);
-    if (config.priority !== undefined && (!Number.isInteger(config.priority) || config.priority < 0 || config.priority > 255)) {
-      throw new RangeError(`SGI priority must be 0..255, got ${String(config.priority)}`);
-    }
-    const i = intid * this.words + (vcpu >>> 5);
-    const bit = 1 << (vcpu & 31);
-    if (config.enabled !== undefined) {
-      if (config.enabled) Atomics.or(this.enabled, i, bit);
-      else Atomics.and(this.enabled, i, ~bit);
-    }
-    if (config.group !== undefined) {
-      if (config.group === 0) Atomics.or(this.group0, i, bit);
-      else Atomics.and(this.group0, i, ~bit);
-    }
-    if (config.priority !== undefined) Atomics.store(this.priority, vcpu * SGI_COUNT + intid, config.priority);
-  }
-
-  /**
-   * Claims a pending SGI: clears its pending bit atomically.
-   * @returns true if it was pending (this caller owns the acknowledge), false if nothing was.
-   */
-  claimPending(vcpu: number, intid: number): boolean {
-    return atomicClearBit(this.pending, intid * this.words + (vcpu >>> 5), 1 << (vcpu & 31));
-  }
-
-  /** Makes an SGI active (the second half of an acknowledge). */
-  setActive(vcpu: number, intid: number): void {
-    Atomics.or(this.active, intid * this.words + (vcpu >>> 5), 1 << (vcpu & 31));
-  }
-
-  /**
-   * Acknowledge (ICC_IAR1_EL1 read) by vCPU `vcpu`: the highest-priority pending SGI is claimed
-   * and becomes active. A claim that loses a race (another thread acknowledged the same vCPU
-   * first) looks again rather than returning an SGI it does not own.
-   *
-   * The scan for the highest-priority SGI is the plain `highestPending` (plain reads: in V8 an
-   * `Atomics.load` costs ~10× a plain read, and 64 of them made an acknowledge 5–8× slower).
-   * That is safe because the scan only proposes: the atomic claim decides. A stale read can only
-   * propose an SGI that is no longer pending (the claim fails and the scan runs again) or miss
-   * one set an instant ago, which its sender's kick reports afterwards.
-   * @returns the INTID, or 1023 when nothing can be signalled.
-   */
-  acknowledge(vcpu: number): number {
-    for (;;) {
-      const intid = this.highestPending(vcpu);
-      if (intid === SPURIOUS_INTID) return SPURIOUS_INTID;
-      if (this.claimPending(vcpu, intid)) {
-        this.setActive(vcpu, intid);
-        return intid;
-      }
-    }
-  }
-
-  /**
-   * EOI of `intid` by vCPU `vcpu`: active → inactive.
-   * @returns false if it was not active (nothing changed).
-   */
-  eoi(vcpu: number, intid: number): boolean {
-    return atomicClearBit(this.active, intid * this.words + (vcpu >>> 5), 1 << (vcpu & 31));
   }
 }

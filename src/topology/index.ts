@@ -1,6 +1,6 @@
 /** vCPU layouts: presets, JSON files, validation. */
-import { readFileSync, statSync } from "node:fs";
 import { TopologyError } from "../errors.ts";
+import { readInputFile } from "../util/read-input.ts";
 import { MAX_TOPOLOGY_JSON_BYTES, parseTopologyJson } from "./json.ts";
 import { isPresetSpec, presetTopology } from "./presets.ts";
 import type { Topology } from "./topology.ts";
@@ -15,21 +15,9 @@ export { MAX_VCPUS, Topology } from "./topology.ts";
  */
 export function loadTopology(spec: string): Topology {
   if (isPresetSpec(spec)) return presetTopology(spec);
-  let size: number;
-  try {
-    size = statSync(spec).size;
-  } catch {
-    throw new TopologyError(`topology "${spec}" is neither a preset (kvm:<n>, qemu:<n>, sparse:<n>) nor a readable file`, spec);
-  }
-  if (size > MAX_TOPOLOGY_JSON_BYTES) {
-    throw new TopologyError(`${spec}: topology file is ${String(size)} bytes, over the ${String(MAX_TOPOLOGY_JSON_BYTES)}-byte limit`, spec);
-  }
-  let text: string;
-  try {
-    text = readFileSync(spec, "utf8");
-  } catch (e) {
-    // e.g. a directory (EISDIR) or a file that vanished since the stat.
-    throw new TopologyError(`topology "${spec}" cannot be read: ${e instanceof Error ? e.message : String(e)}`, spec);
-  }
+  // Bounded by the bytes actually read; a FIFO, a device or a directory is refused, never read.
+  const text = readInputFile(spec, MAX_TOPOLOGY_JSON_BYTES, (message, problem) =>
+    problem === "open" ? new TopologyError(`topology "${spec}" is neither a preset (kvm:<n>, qemu:<n>, sparse:<n>) nor a readable file (${message})`, spec) : new TopologyError(message, spec),
+  );
   return parseTopologyJson(text, spec);
 }

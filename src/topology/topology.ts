@@ -19,13 +19,21 @@ export class Topology {
   readonly rss: boolean;
   /** Packed affinity (`Aff3:Aff2:Aff1:Aff0`) of each vCPU, indexed by vCPU id. */
   readonly affinity: Uint32Array;
+  /**
+   * Userspace mode (`"userspace": true`): MPIDRs as a VMM may write them through KVM_SET_ONE_REG —
+   * duplicates and Aff0 > 15 without RSS are accepted (KVM accepts them; see `ambiguities`).
+   */
+  readonly userspace: boolean;
+  /** Affinity → lowest vCPU with it. */
   readonly #byAffinity: Map<number, number>;
+  readonly #shared: Map<number, number[]> = new Map();
 
   /**
    * Validates and wraps a list of packed affinities (index = vCPU id).
-   * @throws TopologyError on an empty or oversized list, a duplicate affinity, or Aff0 > 15 without RSS.
+   * @throws TopologyError on an empty or oversized list, a duplicate affinity, or Aff0 > 15 without
+   *   RSS (the last two are accepted in userspace mode).
    */
-  constructor(name: string, affinities: ArrayLike<number>, rss: boolean) {
+  constructor(name: string, affinities: ArrayLike<number>, rss: boolean, options: { readonly userspace?: boolean } = {}) {
     if (affinities.length === 0) throw new TopologyError(`topology ${name}: the vCPU list is empty`, name);
     if (affinities.length > MAX_VCPUS) {
       throw new TopologyError(`topology ${name}: ${String(affinities.length)} vCPUs exceed the supported maximum of ${String(MAX_VCPUS)}`, name);
@@ -33,11 +41,12 @@ export class Topology {
     this.name = name;
     this.count = affinities.length;
     this.rss = rss;
+    this.userspace = options.userspace === true;
     this.affinity = Uint32Array.from(affinities);
     this.#byAffinity = new Map();
     for (let v = 0; v < this.count; v++) {
       const a = this.affinity[v] ?? 0;
-      if (!rss && (a & 0xff) > 15) {
+      if (!rss && !this.userspace && (a & 0xff) > 15) {
         throw new TopologyError(
           `topology ${name}: vCPU ${String(v)} has Aff0 = ${String(a & 0xff)} (${formatAffinity(a)}); Aff0 > 15 is only addressable with "rss": true`,
           formatAffinity(a),
@@ -45,6 +54,12 @@ export class Topology {
         );
       }
       const prev = this.#byAffinity.get(a);
+      if (prev !== undefined && this.userspace) {
+        const shared = this.#shared.get(a) ?? [prev];
+        shared.push(v);
+        this.#shared.set(a, shared);
+        continue;
+      }
       if (prev !== undefined) {
         throw new TopologyError(
           `topology ${name}: vCPUs ${String(prev)} and ${String(v)} share affinity ${formatAffinity(a)}; affinities must be unique`,
@@ -61,12 +76,25 @@ export class Topology {
     return mpidrOfAffinity(this.affinity[vcpu] ?? 0);
   }
 
-  /** The vCPU with this packed affinity, or -1 (a slow-path lookup for tools and tests). */
+  /** The vCPU with this packed affinity (the lowest if several share it), or -1 (a slow-path lookup). */
   vcpuOf(affinity: number): number {
     return this.#byAffinity.get(affinity >>> 0) ?? -1;
   }
 
-  /** The largest Aff0 of any vCPU (≤ 15 without RSS). */
+  /** Userspace mode: every affinity held by more than one vCPU, with those vCPUs in id order. */
+  ambiguities(): { readonly affinity: number; readonly vcpus: readonly number[] }[] {
+    return [...this.#shared].map(([affinity, vcpus]) => ({ affinity, vcpus })).sort((a, b) => a.vcpus[0]! - b.vcpus[0]!);
+  }
+
+  /** vCPUs with Aff0 > 15 on a VM without RSS (userspace mode): no targeted SGI can reach them. */
+  unreachableByTargetList(): number[] {
+    if (this.rss) return [];
+    const out: number[] = [];
+    for (let v = 0; v < this.count; v++) if ((this.affinity[v]! & 0xff) > 15) out.push(v);
+    return out;
+  }
+
+  /** The largest Aff0 of any vCPU (≤ 15 without RSS, unless in userspace mode). */
   maxAff0(): number {
     let m = 0;
     for (const a of this.affinity) m = Math.max(m, a & 0xff);

@@ -10,10 +10,12 @@
  *   sgi1r); `value` the 64-bit register value in hex; `deliveries` (optional) the vCPUs the traced
  *   system delivered to; `group` (optional) shared by the writes of one guest IPI.
  *
- * Blank lines are skipped; other keys are ignored, so later versions can add fields.
+ * Blank lines are skipped. An unknown header field is an error; other keys of an event line are
+ * ignored, so later versions can add fields. A key given twice is an error in any line.
  */
 import { SGI_REGISTER_NAMES, type SgiRegister } from "../arch/sgi-register.ts";
-import { TraceParseError } from "../errors.ts";
+import { InvalidValueError, TraceParseError } from "../errors.ts";
+import { parseJsonStrict } from "../json.ts";
 import { parseTopologyJson, presetTopology } from "../topology/index.ts";
 import type { Topology } from "../topology/topology.ts";
 import { makeEvent, type TraceEvent, type TraceParser } from "./event.ts";
@@ -22,6 +24,9 @@ import { makeEvent, type TraceEvent, type TraceParser } from "./event.ts";
 export const JSONL_FORMAT_NAME = "vsgi-trace";
 /** The version this code writes and reads. */
 export const JSONL_VERSION = 1;
+
+/** The header's fields; any other is refused, so a typo or a smuggled key never goes unnoticed. */
+const HEADER_KEYS: readonly string[] = ["format", "version", "topology", "source"];
 
 const HEX64 = /^0[xX]([0-9a-fA-F]{1,16})$/;
 
@@ -60,9 +65,10 @@ export class JsonlParser implements TraceParser {
     if (text.trim() === "") return;
     let o: unknown;
     try {
-      o = JSON.parse(text);
+      // Prototype-free objects, duplicate keys refused, depth and size bounded (src/json.ts).
+      o = parseJsonStrict(text, "", InvalidValueError);
     } catch (e) {
-      throw this.#error(`malformed JSON (${e instanceof Error ? e.message : String(e)})`, line, text);
+      throw this.#error(e instanceof Error ? e.message : String(e), line, text);
     }
     if (typeof o !== "object" || o === null || Array.isArray(o)) throw this.#error("a JSONL trace line must be a JSON object", line, text);
     const r = o as Record<string, unknown>;
@@ -78,6 +84,8 @@ export class JsonlParser implements TraceParser {
   end(_out: TraceEvent[]): void {}
 
   #header(r: Record<string, unknown>, line: number, text: string): void {
+    const unknown = Object.keys(r).filter((k) => !HEADER_KEYS.includes(k));
+    if (unknown.length > 0) throw this.#error(`unknown header field${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => JSON.stringify(k)).join(", ")} (expected ${HEADER_KEYS.join(", ")})`, line, text);
     if (r.format !== JSONL_FORMAT_NAME) throw this.#error(`header format must be "${JSONL_FORMAT_NAME}"`, line, text);
     if (r.version !== JSONL_VERSION) throw this.#error(`unsupported version ${JSON.stringify(r.version)} (this vsgi reads ${String(JSONL_VERSION)})`, line, text);
     const topo = r.topology;

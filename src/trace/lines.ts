@@ -8,6 +8,7 @@ import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { TraceParseError } from "../errors.ts";
+import { INPUT_OPEN_FLAGS, notRegularFile } from "../util/read-input.ts";
 
 /** Longest line accepted (bytes, 1 MiB); a longer one is not a trace line, whatever the format. */
 export const MAX_LINE_CHARS = 1 << 20;
@@ -16,15 +17,19 @@ export const MAX_LINE_CHARS = 1 << 20;
 export async function isGzipFile(path: string): Promise<boolean> {
   let fh;
   try {
-    fh = await open(path, "r");
+    fh = await open(path, INPUT_OPEN_FLAGS);
   } catch (e) {
     throw new TraceParseError(`cannot open trace: ${e instanceof Error ? e.message : String(e)}`, path, 0, "");
   }
   try {
+    // /dev/zero never ends and a FIFO never opens for the stream below: only regular files.
+    const kind = notRegularFile(await fh.stat());
+    if (kind !== undefined) throw new TraceParseError(`the trace is ${kind}, not a regular file`, path, 0, "");
     const buf = Buffer.alloc(2);
     const { bytesRead } = await fh.read(buf, 0, 2, 0);
     return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
   } catch (e) {
+    if (e instanceof TraceParseError) throw e;
     // A directory opens but cannot be read (EISDIR): still a bad path, not a crash.
     throw new TraceParseError(`cannot read trace: ${e instanceof Error ? e.message : String(e)}`, path, 0, "");
   } finally {

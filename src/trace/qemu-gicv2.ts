@@ -18,7 +18,8 @@
  * picks), and at the end no SGI may be left pending in the model that QEMU never acknowledged.
  */
 import { TraceParseError } from "../errors.ts";
-import { GICV2_MAX_CPUS, VirtualGic } from "../gic.ts";
+import { GICV2_MAX_CPUS } from "../arch/gicd-sgir.ts";
+import { VirtualGic } from "../gic.ts";
 import { presetTopology } from "../topology/index.ts";
 import { microseconds } from "./event.ts";
 import { lineText, openTraceStream, readLineChunks } from "./lines.ts";

@@ -4,7 +4,7 @@
  * profile can be fitted from any replayed trace and a generated stream compared with it.
  */
 import { decodeSgiInto, newSgiWrite, SgiRegister } from "../arch/sgi-register.ts";
-import { popcount32 } from "../state/sgi-state.ts";
+import { popcount32 } from "../state/bits.ts";
 import type { Topology } from "../topology/topology.ts";
 
 /** A histogram: decimal value → count. */

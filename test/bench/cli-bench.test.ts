@@ -94,7 +94,7 @@ describe("vsgi bench", () => {
     ];
     for (const [args, pattern] of bad) {
       const r = runCli(["bench", ...args, "--no-native", "--no-memory"]);
-      assert.equal(r.code, 1, `${args.join(" ")}: ${r.stderr}`);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
       assert.equal(r.stdout, "");
       assert.match(r.stderr, /^error: /);
       assert.match(r.stderr, pattern);

@@ -6,8 +6,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decodeSgiInto, encodeSgiHiLo, newSgiWrite } from "../../src/arch/sgi-register.ts";
-import { type BenchReport, type BenchResult, runBench } from "../../src/bench/run.ts";
-import { registerWorkload, resolveWorkload, WriteBatchBuilder } from "../../src/bench/workloads.ts";
+import { runBench } from "../../src/bench/run.ts";
+import type { BenchReport, BenchResult } from "../../src/bench/types.ts";
+import { WriteBatchBuilder } from "../../src/bench/batch.ts";
+import { registerWorkload, resolveWorkload } from "../../src/bench/workloads.ts";
 import { presetTopology } from "../../src/topology/presets.ts";
 
 /** A run small enough for a test: one round, tiny passes, no anchor, no memory. */
@@ -46,7 +48,7 @@ describe("bench visits per write", () => {
     const r = await tiny(["kvm:512"], ["unicast-last-cluster"]);
     // Regenerate the same batch (same seed rule as runBench) and apply the cost rule by hand.
     const t = presetTopology("kvm:512");
-    const { seedFor } = await import("../../src/bench/rng.ts");
+    const { seedFor } = await import("../../src/workload/rng.ts");
     const b = await resolveWorkload("unicast-last-cluster").generate({ topology: t, writes: 256, seed: seedFor(9, "unicast-last-cluster", "kvm:512") });
     const w = newSgiWrite();
     let sum = 0;

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decodeSgiInto, encodeSgiHiLo, newSgiWrite, SgiRegister } from "../../src/arch/sgi-register.ts";
-import { createRng } from "../../src/bench/rng.ts";
+import { createRng } from "../../src/workload/rng.ts";
 import { RecordingSink, ReferenceEngine, VsgiEngine } from "../../src/engines/index.ts";
 import { SgiState } from "../../src/state/sgi-state.ts";
 import { AtomicSgiState } from "../../src/state/shared.ts";

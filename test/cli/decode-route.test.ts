@@ -8,7 +8,7 @@ import { ENGINE_NAMES } from "../../src/engines/index.ts";
 import { runCli } from "../support/cli.ts";
 
 function assertUserError(r: ReturnType<typeof runCli>, pattern: RegExp): void {
-  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.code, 2, r.stderr);
   assert.equal(r.stdout, "");
   const lines = r.stderr.trim().split("\n");
   assert.match(lines[0] ?? "", /^error: /);
@@ -19,13 +19,13 @@ describe("vsgi decode", () => {
   it("--json prints exactly one object with the SGI1R fields", () => {
     const r = runCli(["decode", "0x011F8001", "--json"]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { register: "sgi1r", intid: 1, aff3: 0, aff2: 0, aff1: 31, targetList: 0x8001, rs: 0, irm: 0 });
+    assert.deepEqual(JSON.parse(r.stdout), { schema: "vsgi-decode/1", register: "sgi1r", intid: 1, aff3: 0, aff2: 0, aff1: 31, targetList: 0x8001, rs: 0, irm: 0 });
   });
 
   it("decodes GICD_SGIR with --reg gicd-sgir", () => {
     const r = runCli(["decode", "--reg", "gicd-sgir", "0x01000003", "--json"]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { register: "gicd-sgir", sgiIntid: 3, nsatt: 0, cpuTargetList: 0, targetListFilter: 1 });
+    assert.deepEqual(JSON.parse(r.stdout), { schema: "vsgi-decode/1", register: "gicd-sgir", sgiIntid: 3, nsatt: 0, cpuTargetList: 0, targetListFilter: 1 });
   });
 
   it("rejects RES0 bits by default, accepts them with --lenient", () => {
@@ -45,14 +45,16 @@ describe("vsgi decode", () => {
 });
 
 describe("vsgi route", () => {
-  it("kvm:512, sender 3, 0x011F8001: targets [496, 511] on every engine, vsgi visits 2", () => {
+  it("kvm:512, sender 3, 0x011F8001: targets [496, 511] on every engine (Xen's as a projection), vsgi visits 2", () => {
     const r = runCli(["route", "--topology", "kvm:512", "--sender", "3", "0x011F8001", "--json"]);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.deepEqual(out.targets, [496, 511]);
     assert.deepEqual(out.warnings, []);
     assert.deepEqual(Object.keys(out.engines), [...ENGINE_NAMES]);
-    for (const name of ENGINE_NAMES) assert.deepEqual(out.engines[name].targets, [496, 511], name);
+    // Xen creates at most 128 vCPUs (MAX_VIRT_CPUS): its run is a labelled projection.
+    for (const name of ENGINE_NAMES) assert.deepEqual(name === "xen" ? out.engines[name].projection.targets : out.engines[name].targets, [496, 511], name);
+    assert.match(out.engines.xen.unsupported, /beyond Xen's limit of 128/);
     assert.equal(out.engines.vsgi.visits, 2);
     assert.equal(out.engines["kvm-linear"].visits, 512);
   });
@@ -88,6 +90,45 @@ describe("vsgi route", () => {
     const f = join(dir, "broken.json");
     writeFileSync(f, '{"mpidrs": ["0x0",, "0x1"]}');
     assertUserError(runCli(["route", "--topology", f, "--sender", "0", "0x1"]), /broken\.json:1:19: malformed JSON/);
+  });
+
+  it("--group0 1:1: kvm-linear delivers SGI1R to vCPU 1 (KVM: any group), qemu-scan drops it (gicv3_redist_send_sgi)", () => {
+    const r = runCli(["route", "--topology", "kvm:64", "--sender", "0", "--reg", "sgi1r", "0x1000002", "--group0", "1:1", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual([out.engines["kvm-linear"].targets, out.engines["kvm-linear"].pending], [[1], [1]]);
+    assert.deepEqual([out.engines["qemu-scan"].targets, out.engines["qemu-scan"].pending], [[1], []]);
+    assert.match(out.engines["qemu-scan"].rules[0], /QEMU drops SGI1R at a Group 0 target/);
+    assert.equal(out.engines["qemu-scan"].peer, "qemu-7.2+");
+    assert.match(out.engines.xen.rules[0], /RAZ\/WI/);
+  });
+
+  it("kvm:513 marks the KVM engines unsupported beyond KVM's limit, with the run as a labelled projection", () => {
+    const r = runCli(["route", "--topology", "kvm:513", "--sender", "0", "0x1000002", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    for (const name of ["kvm-linear", "rfc-affskip", "kvm-mpidr-index"]) {
+      assert.match(out.engines[name].unsupported, /beyond KVM's limit of 512/, name);
+      assert.equal(out.engines[name].projection.label, "beyond KVM's limit of 512 (projection)", name);
+    }
+    assert.match(out.engines.xen.unsupported, /beyond Xen's limit of 128/);
+    assert.deepEqual(out.engines.vsgi.targets, [1]);
+  });
+
+  it("GICD_SGIR TargetListFilter 3 (--lenient): QEMU reaches every CPU, KVM none, Xen a data abort", () => {
+    const r = runCli(["route", "--topology", "kvm:4", "--sender", "0", "--reg", "gicd-sgir", "--lenient", "0x03000001", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual([out.engines["qemu-scan"].pending, out.engines["kvm-linear"].pending, out.engines.xen.pending], [[0, 1, 2, 3], [], []]);
+    assert.match(out.engines.xen.rules[0], /data abort/);
+  });
+
+  it("--offline: Xen skips an offline target (vgic_to_sgi), KVM marks it pending; bad flags are usage errors", () => {
+    const r = runCli(["route", "--topology", "kvm:16", "--sender", "0", "0x1000006", "--offline", "2", "--json"]);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual([out.engines.xen.pending, out.engines["kvm-linear"].pending], [[1], [1, 2]]);
+    assertUserError(runCli(["route", "--topology", "kvm:4", "--sender", "0", "0x1", "--group0", "9:1"]), /--group0: unknown vCPU 9/);
+    assertUserError(runCli(["route", "--topology", "kvm:4", "--sender", "0", "0x1", "--page-size", "8k"]), /--page-size/);
   });
 
   it("--help documents the options", () => {

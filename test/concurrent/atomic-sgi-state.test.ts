@@ -9,7 +9,8 @@ import { UsageError } from "../../src/errors.ts";
 import { VirtualGic } from "../../src/gic.ts";
 import { SgiRegister } from "../../src/arch/sgi-register.ts";
 import { AtomicSgiState, atomicClearBit, atomicOrNewly, atomicSetBit, sharedSgiLayout } from "../../src/state/shared.ts";
-import { SgiState, sgiStateLayout } from "../../src/state/sgi-state.ts";
+import { sgiStateLayout } from "../../src/state/layout.ts";
+import { SgiState } from "../../src/state/sgi-state.ts";
 
 type Op =
   | { kind: "write"; register: 0 | 1 | 2; sender: number; hi: number; lo: number }

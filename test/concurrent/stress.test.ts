@@ -83,7 +83,7 @@ describe("vsgi stress (the built binary)", () => {
       [["--writes", "-5"], /not a count/],
     ] as const) {
       const p = spawnSync(process.execPath, ["bin/vsgi.js", "stress", ...args], { encoding: "utf8" });
-      assert.equal(p.status, 1);
+      assert.equal(p.status, 2);
       assert.match(p.stderr, msg);
       assert.equal(p.stdout, "");
     }

@@ -47,7 +47,7 @@ describe("vsgi model", () => {
     assert.match(r.stdout, /\[rfc-2023\] Xu Zhao/);
   });
 
-  it("rejects bad input with one error line and exit 1", () => {
+  it("rejects bad input with one error line and exit 2", () => {
     for (const args of [
       ["--machine", "vax"],
       ["--workloads", "linux:nope"],
@@ -57,7 +57,7 @@ describe("vsgi model", () => {
       ["--trace", "/nonexistent/trace.log"],
     ]) {
       const r = vsgi("model", ...args);
-      assert.equal(r.status, 1, `${args.join(" ")}: ${r.stderr}`);
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
       assert.match(r.stderr, /^error: /, args.join(" "));
       assert.equal(r.stdout, "");
     }

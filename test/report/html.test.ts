@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseHTML } from "linkedom";
-import { mean, renderReport } from "../../src/report/html.ts";
+import { mean } from "../../src/report/format.ts";
+import { renderReport } from "../../src/report/page.ts";
 import type { LabResults } from "../../src/report/types.ts";
 import { sampleResults } from "./sample.ts";
 

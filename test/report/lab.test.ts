@@ -8,6 +8,7 @@ import { bundledTraces, runLab } from "../../src/lab/run.ts";
 import { labSummary } from "../../src/lab/summary.ts";
 import { isMissing, type LabResults } from "../../src/report/types.ts";
 import { runCli } from "../support/cli.ts";
+import { assertMatchesSchema } from "../support/schema.ts";
 
 describe("vsgi lab", () => {
   it("writes index.html and results.json, recording skipped parts as missing", async () => {
@@ -17,6 +18,7 @@ describe("vsgi lab", () => {
     assert.ok(existsSync(join(out, "index.html")));
     const saved = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as LabResults;
     assert.equal(saved.schema, "vsgi-lab/1");
+    assertMatchesSchema("lab", saved);
     assert.deepEqual(saved.bench, { missing: "skipped by the test" });
     assert.ok(isMissing(saved.traces), "no trace to replay");
     assert.equal(outcome.htmlBytes, readFileSync(join(out, "index.html")).length);
@@ -53,7 +55,7 @@ describe("vsgi lab", () => {
   it("rejects a --trace that does not exist", () => {
     const out = mkdtempSync(join(tmpdir(), "vsgi-lab-"));
     const r = runCli(["lab", "--out", out, "--trace", join(out, "nope.log.gz")]);
-    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stdout, "");
     assert.match(r.stderr, /^error: trace .*nope\.log\.gz: no such file/m);
   });

@@ -83,12 +83,14 @@ describe("topology JSON", () => {
     );
   });
 
-  it("names the JSON path of a bad field", () => {
-    assert.throws(() => parseTopologyJson('{"mpidrs": ["0x0", true]}', "f.json"), /f\.json: mpidrs\[1\]/);
-    assert.throws(() => parseTopologyJson('{"mpidrs": []}', "f.json"), /mpidrs: the vCPU list is empty/);
-    assert.throws(() => parseTopologyJson('{"mpidr": ["0x0"]}', "f.json"), /f\.json: /);
-    assert.throws(() => parseTopologyJson('{"mpidrs": ["0x0"], "rss": "yes"}', "f.json"), /rss/);
-    assert.throws(() => parseTopologyJson('{"mpidrs": ["0x0", "0x1000000"]}', "f.json"), /mpidrs\[1\].*outside the affinity fields/);
+  it("names the file:line:column and JSON path of a bad field", () => {
+    assert.throws(() => parseTopologyJson('{"mpidrs": ["0x0", true]}', "f.json"), /^TopologyError: f\.json:1:20: mpidrs\[1\]: expected an MPIDR/);
+    assert.throws(() => parseTopologyJson('{"mpidrs": []}', "f.json"), /^TopologyError: f\.json:1:12: mpidrs: the vCPU list is empty$/);
+    assert.throws(() => parseTopologyJson('{"mpidr": ["0x0"]}', "f.json"), /^TopologyError: f\.json:1:1: \(top level\): missing required field "mpidrs"$/);
+    assert.throws(() => parseTopologyJson('{"mpidrs": ["0x0"],\n "x": 1}', "f.json"), /^TopologyError: f\.json:2:2: x: unknown field "x"$/);
+    assert.throws(() => parseTopologyJson('[{"mpidrs": ["0x0"]}]', "f.json"), /^TopologyError: f\.json:1:1: \(top level\): expected an object, got an array$/);
+    assert.throws(() => parseTopologyJson('{"mpidrs": ["0x0"],\n  "rss": "yes"}', "f.json"), /^TopologyError: f\.json:2:10: rss: expected true or false \(got "yes"\)$/);
+    assert.throws(() => parseTopologyJson('{"mpidrs": ["0x0", "0x1000000"]}', "f.json"), /\(f\.json:1:20: mpidrs\[1\]\).*outside the affinity fields/);
     assert.throws(() => parseTopologyJson('{"mpidrs": ["0x0", "0x10"]}', "f.json"), /vCPU 1 has Aff0 = 16/);
     assert.throws(() => parseTopologyJson('{"mpidrs": ["0x0", "0x0"]}', "f.json"), /share affinity/);
   });

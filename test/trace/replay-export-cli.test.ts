@@ -18,12 +18,13 @@ const gen = "7@1.000001:gicv3_icc_generate_sgi GICv3 CPU i/f 0x0 generating SGI 
 const send = "7@1.000002:gicv3_redist_send_sgi GICv3 redistributor 0x1 pending SGI 1";
 
 describe("vsgi replay / export CLI", () => {
-  it("replays the shared real traces with 0 mismatches on every engine and the oracle (--json array)", () => {
+  it("replays the shared real traces with 0 mismatches on every engine and the oracle (--json: one object holding reports)", () => {
     const a = fixture(SHARED_FIXTURES, "qemu-virt-4vcpu-linux6.1.log.gz");
     const b = fixture(SHARED_FIXTURES, "qemu-virt-4vcpu-linux6.1-hotplug-membarrier.log.gz");
     const r = vsgi("replay", a, b, "--json");
     assert.equal(r.code, 0, r.stderr);
-    const reports = JSON.parse(r.stdout) as { trace: string; writes: number; deliveries: number; engines: Record<string, { mismatches?: number }>; oracle: { mismatches: number; firstMismatch: unknown } }[];
+    const { schema, reports } = JSON.parse(r.stdout) as { schema: string; reports: { trace: string; writes: number; deliveries: number; engines: Record<string, { mismatches?: number }>; oracle: { mismatches: number; firstMismatch: unknown } }[] };
+    assert.equal(schema, "vsgi-replay/1");
     assert.deepEqual(
       reports.map((x) => [x.writes, x.deliveries, x.oracle.mismatches, x.oracle.firstMismatch]),
       [
@@ -53,10 +54,10 @@ describe("vsgi replay / export CLI", () => {
     assert.match(r.stdout, /oracle: 1 writes checked, 1 mismatches \(first at line 1: reference \[1\], trace \[0\]\)/);
   });
 
-  it("exits 1 with file:line and the text on a malformed line; --lenient counts it", () => {
+  it("exits 2 with file:line and the text on a malformed line; --lenient counts it", () => {
     const p = tmp.file("cut.log", `${gen}\n${send}\n${gen.slice(0, 50)}\n`);
     const r = vsgi("replay", p);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.equal(r.stdout, "");
     assert.match(r.stderr, /^error: .*cut\.log:3: malformed gicv3_icc_generate_sgi line: "7@1\.000001:gicv3_icc_generate_sgi GICv3 CPU i\/f 0x"\n$/);
     const l = vsgi("replay", p, "--lenient", "--json");
@@ -74,13 +75,13 @@ describe("vsgi replay / export CLI", () => {
       encoding: "utf8",
       env: { PATH: bin },
     });
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 2);
     assert.match(r.stderr, /^error: qemu-system-aarch64 not found; as root: apt-get install qemu-system-arm && dpkg --add-architecture arm64 && apt-get update/);
   });
 
   it("capture rejects an unknown workload before doing anything", () => {
     const r = vsgi("capture", "--vcpus", "2", "--out", join(tmp.dir, "y.log.gz"), "--workload", "idle,nope");
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /error: unknown workload "nope"/);
   });
 

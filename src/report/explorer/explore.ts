@@ -5,18 +5,18 @@
  * engines — the same code `vsgi route` runs — so it must not import anything that uses Node
  * (src/topology/index.ts reads files; this module imports presets.ts and topology.ts directly).
  */
-import { decodeGicdSgir, TargetListFilter } from "../../arch/gicd-sgir.ts";
 import { formatAffinity } from "../../arch/mpidr.ts";
-import { decodeSgiRegister, SGI_REGISTER_ARCH_NAMES, SGI_REGISTER_NAMES, type SgiRegister, type SgiWrite } from "../../arch/sgi-register.ts";
-import { formatHex, parseRegisterValue } from "../../arch/value.ts";
-import { ENGINE_NAMES, type EngineName, prepareEngines, RecordingSink, routeOnEngines } from "../../engines/index.ts";
+import { SGI_REGISTER_ARCH_NAMES, SGI_REGISTER_NAMES, type SgiWrite } from "../../arch/sgi-register.ts";
+import { formatHex } from "../../arch/value.ts";
+import type { EngineName } from "../../engines/engine.ts";
+import type { PeerRouteResult } from "../../engines/peer-route.ts";
+import { ROUTE_REGISTERS, routeWrite } from "../../engines/route.ts";
 import { checkVcpu, TopologyError } from "../../errors.ts";
-import { GICV2_MAX_CPUS, gicdSgirTargetMask } from "../../gic.ts";
 import { presetTopology } from "../../topology/presets.ts";
 import type { Topology } from "../../topology/topology.ts";
 
 /** Register kinds the explorer offers, as the CLI spells them. */
-export const EXPLORER_REGISTERS = [...SGI_REGISTER_NAMES, "gicd-sgir"] as const;
+export const EXPLORER_REGISTERS = ROUTE_REGISTERS;
 export type ExplorerRegister = (typeof EXPLORER_REGISTERS)[number];
 
 /** What the user typed. */
@@ -48,9 +48,15 @@ export interface ClusterRow {
 }
 
 /** The outcome of one engine. */
-export type EngineOutcome =
+export type EngineOutcome = (
   | { readonly engine: EngineName; readonly visits: number; readonly targets: readonly number[]; readonly agrees: boolean }
-  | { readonly engine: EngineName; readonly unsupported: string };
+  | { readonly engine: EngineName; readonly unsupported: string }
+) & {
+  /** The peer the engine models (`kvm-6.6`, `qemu-7.2+`, …). */
+  readonly peer?: string;
+  /** Every peer rule that changed the outcome, and a projection's label past the peer's limit. */
+  readonly rules?: readonly string[];
+};
 
 /** Everything the page shows for one write. */
 export interface Exploration {
@@ -108,6 +114,12 @@ export function clusterRows(topology: Topology): ClusterRow[] {
     .map(([key, slots]) => ({ label: formatAffinity(key << 8).replace(/\.0$/, ""), slots }));
 }
 
+/** The peer and the rules it applied, for the engines table. */
+function peerNotes(e: PeerRouteResult): { peer?: string; rules?: readonly string[] } {
+  const rules = [...(e.rules ?? []), ...(e.projection !== undefined ? [`${e.projection.label}: ${String(e.projection.visits)} visits`] : [])];
+  return { ...(e.peer !== undefined ? { peer: e.peer } : {}), ...(rules.length > 0 ? { rules } : {}) };
+}
+
 /**
  * Routes one write for the explorer. Throws a `VsgiError` (with the message the page shows)
  * on a value that is not hex, does not fit, has RES0 bits set (unless lenient), an unknown
@@ -118,61 +130,43 @@ export function explore(input: ExploreInput): Exploration {
   const topology = presetTopology(input.topology.trim());
   if (topology.count > EXPLORER_MAX_VCPUS) throw new TopologyError(`the explorer draws at most ${String(EXPLORER_MAX_VCPUS)} vCPUs`, input.topology);
   checkVcpu(input.sender, topology.count, "sender");
-  const strict = !input.lenient;
   const clusters = clusterRows(topology);
-  const warnings: string[] = [];
-  if (input.register === "gicd-sgir") {
-    if (topology.count > GICV2_MAX_CPUS) {
-      throw new TopologyError(`GICD_SGIR is a GICv2 register: at most ${String(GICV2_MAX_CPUS)} CPUs, ${topology.name} has ${String(topology.count)}`, topology.name);
-    }
-    const w = decodeGicdSgir(input.value, { strict });
-    const v = Number(parseRegisterValue(input.value, 32, "GICD_SGIR"));
-    const mask = gicdSgirTargetMask(w, input.sender, topology.count);
-    if (w.targetListFilter === TargetListFilter.RESERVED) warnings.push("TargetListFilter 3 is reserved: no SGI is generated");
-    const targets = mask > 0 ? listBits(mask).filter((c) => c < topology.count) : [];
+  const r = routeWrite(topology, input.sender, input.value, input.register, !input.lenient);
+  const base = { topology: topology.name, vcpus: topology.count, sender: input.sender, targets: r.targets, clusters, warnings: r.warnings };
+  if (r.fields.register === "gicd-sgir") {
+    const w = r.fields.write;
     const filterNames = ["CPUTargetList", "all but self", "self only", "reserved"];
     return {
+      ...base,
       registerName: "GICD_SGIR",
-      hex: formatHex(v),
+      hex: formatHex(r.value),
       fields: [
         { name: "SGIINTID", bits: "3:0", value: w.sgiIntid, note: `SGI ${String(w.sgiIntid)}` },
         { name: "NSATT", bits: "15", value: w.nsatt, note: "" },
         { name: "CPUTargetList", bits: "23:16", value: w.cpuTargetList, note: `CPUs ${listBits(w.cpuTargetList).join(", ") || "none"}` },
         { name: "TargetListFilter", bits: "25:24", value: w.targetListFilter, note: filterNames[w.targetListFilter] ?? "" },
       ],
-      topology: topology.name,
-      vcpus: topology.count,
-      sender: input.sender,
-      targets,
-      clusters,
-      engines: ENGINE_NAMES.map((engine) => ({ engine, unsupported: "GICD_SGIR is a GICv2 distributor write; the engines dispatch GICv3 ICC_SGI*R_EL1 writes" })),
-      warnings,
+      engines: [...r.engines].map(([engine, e]) => ({
+        engine,
+        unsupported: `${"unsupported" in e ? e.unsupported : ""}; pending on ${e.pending === undefined || e.pending.length === 0 ? "no CPU" : `CPUs ${e.pending.join(", ")}`}`,
+        ...peerNotes(e),
+      })),
     };
   }
-  const register = SGI_REGISTER_NAMES.indexOf(input.register) as SgiRegister;
-  const w = decodeSgiRegister(input.value, register, { strict });
-  const value = parseRegisterValue(input.value, 64, SGI_REGISTER_ARCH_NAMES[register]);
-  if (w.rs !== 0 && w.irm === 0 && !topology.rss) warnings.push(`RS = ${String(w.rs)} on a VM without RSS: treated as 0, as KVM and QEMU do`);
-  if (w.irm === 1 && (w.targetList | w.aff1 | w.aff2 | w.aff3 | w.rs) !== 0) warnings.push("IRM = 1: Aff3, Aff2, Aff1, RS and TargetList are ignored (all but self)");
-  const results = routeOnEngines(prepareEngines(topology), w, input.sender, new RecordingSink(topology.count));
-  const ref = results.get("reference");
-  const targets = ref !== undefined && "targets" in ref ? ref.targets : [];
-  const same = (t: readonly number[]): boolean => t.length === targets.length && t.every((x, i) => x === targets[i]);
+  const same = (t: readonly number[]): boolean => t.length === r.targets.length && t.every((x, i) => x === r.targets[i]);
   const engines: EngineOutcome[] = [];
-  for (const [engine, r] of results) {
-    engines.push("unsupported" in r ? { engine, unsupported: r.unsupported } : { engine, visits: r.visits, targets: r.targets, agrees: same(r.targets) && r.duplicates === 0 });
+  for (const [engine, e] of r.engines) {
+    engines.push(
+      "unsupported" in e
+        ? { engine, unsupported: e.unsupported, ...peerNotes(e) }
+        : { engine, visits: e.visits, targets: e.targets, agrees: same(e.targets) && e.duplicates === 0, ...peerNotes(e) },
+    );
   }
-  if (targets.length === 0) warnings.push("no vCPU has the addressed affinity: the write reaches nobody");
   return {
-    registerName: SGI_REGISTER_ARCH_NAMES[register],
-    hex: formatHex(value),
-    fields: sgiFields(w),
-    topology: topology.name,
-    vcpus: topology.count,
-    sender: input.sender,
-    targets,
-    clusters,
+    ...base,
+    registerName: SGI_REGISTER_ARCH_NAMES[SGI_REGISTER_NAMES.indexOf(r.fields.register)]!,
+    hex: formatHex(r.value),
+    fields: sgiFields(r.fields.write),
     engines,
-    warnings,
   };
 }

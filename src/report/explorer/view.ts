@@ -3,12 +3,8 @@
  * report renderer in Node to pre-render the default example (so the page shows it without
  * JavaScript).
  */
+import { esc } from "../format.ts";
 import type { Exploration } from "./explore.ts";
-
-/** Escapes text for HTML element content and attribute values. */
-export function esc(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;"));
-}
 
 function hexField(v: number, bits: string): string {
   const [hi = "0", lo = hi] = bits.split(":");
@@ -27,11 +23,13 @@ export function renderFields(x: Exploration): string {
 /** The per-engine table's content. */
 export function renderEngines(x: Exploration): string {
   const rows = x.engines
-    .map((e) =>
-      "unsupported" in e
-        ? `<tr data-engine="${esc(e.engine)}"><th scope="row">${esc(e.engine)}</th><td class="num">—</td><td class="unsupported" colspan="2">unsupported: ${esc(e.unsupported)}</td></tr>`
-        : `<tr data-engine="${esc(e.engine)}"><th scope="row">${esc(e.engine)}</th><td class="num visits">${String(e.visits)}</td><td class="num">${String(e.targets.length)}</td><td class="${e.agrees ? "ok" : "bad"}">${e.agrees ? "same targets as reference" : "DIFFERS from reference"}</td></tr>`,
-    )
+    .map((e) => {
+      const name = `${esc(e.engine)}${e.peer !== undefined ? ` <small>${esc(e.peer)}</small>` : ""}`;
+      const rules = (e.rules ?? []).map((r) => `<br><small class="rule">${esc(r)}</small>`).join("");
+      return "unsupported" in e
+        ? `<tr data-engine="${esc(e.engine)}"><th scope="row">${name}</th><td class="num">—</td><td class="unsupported" colspan="2">unsupported: ${esc(e.unsupported)}${rules}</td></tr>`
+        : `<tr data-engine="${esc(e.engine)}"><th scope="row">${name}</th><td class="num visits">${String(e.visits)}</td><td class="num">${String(e.targets.length)}</td><td class="${e.agrees ? "ok" : "bad"}">${e.agrees ? "same targets as reference" : "DIFFERS from reference"}${rules}</td></tr>`;
+    })
     .join("");
   return `<caption>Each engine on this write (visits = vCPU records or table slots examined)</caption><thead><tr><th>engine</th><th>visits</th><th>targets</th><th>check</th></tr></thead><tbody>${rows}</tbody>`;
 }

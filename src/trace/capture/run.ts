@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { createGzip } from "node:zlib";
-import { GICV2_MAX_CPUS } from "../../gic.ts";
+import { GICV2_MAX_CPUS } from "../../arch/gicd-sgir.ts";
 import { buildInitramfs, type CpioEntry } from "./cpio.ts";
 import { CaptureError, ensureArm64Apt, ensureHostQemu, fetchGuestTree, fetchKernel, run } from "./debian.ts";
 import { qemuCaptureArgs } from "./qemu-command.ts";
