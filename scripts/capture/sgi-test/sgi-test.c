@@ -60,18 +60,18 @@ static void send(int self, int intid, int kind, int cl, uint32_t list) {
   }
 }
 
-static int ack_one(int self) {
+/* Acknowledges and EOIs one interrupt: its INTID, or -1 when nothing is pending. */
+static int ack_one(void) {
   if (version == 3) {
     uint64_t iar = iar1_read() & 0xffffff;
-    if (iar >= 1020) return 0;
+    if (iar >= 1020) return -1;
     eoir1_write(iar);
-    return 1;
+    return (int)iar;
   }
   uint32_t iar = *reg(GICC + 0x0c);
-  if ((iar & 0x3ff) >= 1020) return 0;
+  if ((iar & 0x3ff) >= 1020) return -1;
   *reg(GICC + 0x10) = iar;
-  (void)self;
-  return 1;
+  return (int)(iar & 0x3ff);
 }
 
 static void cpu_on(int self) {
@@ -90,31 +90,37 @@ static void cpu_on(int self) {
   }
 }
 
+/* SGI 15 is kept for the wake-up at the end; the traffic uses SGIs 0..14. */
+#define WAKE_SGI 15
+
 static void work(int self) {
   int n = get(&ncpus);
   int myc = self / cluster;
   int clusters = (n + cluster - 1) / cluster;
   for (int r = 0; r < ROUNDS; r++) {
-    int intid = (self + r) % 16;
+    int intid = (self + r) % 15;
     int next = (self + 1 + r) % n;
     send(self, intid, 0, next / cluster, 1u << (next % cluster));          /* unicast */
     int oc = (myc + r) % clusters;                                            /* multicast in a cluster */
     int in = n - oc * cluster < cluster ? n - oc * cluster : cluster;
     uint32_t mask = (uint32_t)(0x5555u + r * 0x1111u) & ((1u << in) - 1u);
-    if (mask) send(self, (intid + 3) % 16, 0, oc, mask);
-    if (r % 4 == 0) send(self, (intid + 5) % 16, 1, 0, 0);                   /* all but self */
-    if (version == 2 && r % 6 == 0) send(self, (intid + 7) % 16, 2, 0, 0);  /* self (GICv2 only) */
-    while (ack_one(self)) {}
+    if (mask) send(self, (intid + 3) % 15, 0, oc, mask);
+    if (r % 4 == 0) send(self, (intid + 5) % 15, 1, 0, 0);                   /* all but self */
+    if (version == 2 && r % 6 == 0) send(self, (intid + 7) % 15, 2, 0, 0);  /* self (GICv2 only) */
+    while (ack_one() >= 0) {}
   }
-  /* The last CPU done sending wakes the others (SGI 15 to all but self); a waiting CPU sleeps in */
-  /* WFI, which a pending interrupt ends even with PSTATE.I set, so the log has no busy polling. */
-  if (__atomic_add_fetch(&sent, 1, __ATOMIC_SEQ_CST) == n) send(self, 15, 1, 0, 0);
-  for (;;) {
-    while (ack_one(self)) {}
-    if (get(&sent) == n) break;
-    __asm__ volatile("wfi");
+  /* The last CPU done sending wakes the others with SGI 15 (all but self). A CPU that has it knows */
+  /* every write is done, so one more drain empties its interface. Waiting CPUs sleep in WFI, which */
+  /* a pending interrupt ends even with PSTATE.I set: the log has no busy polling. */
+  if (__atomic_add_fetch(&sent, 1, __ATOMIC_SEQ_CST) == n) {
+    if (n > 1) send(self, WAKE_SGI, 1, 0, 0);
+  } else {
+    for (int woke = 0; !woke;) {
+      for (int i; (i = ack_one()) >= 0;) woke |= i == WAKE_SGI;
+      if (!woke) __asm__ volatile("wfi");
+    }
   }
-  while (ack_one(self)) {}
+  while (ack_one() >= 0) {}
   inc(&drained);
 }
 
