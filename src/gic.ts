@@ -17,7 +17,8 @@ import {
 import { bitPositions, formatHex, joinU64, parseRegisterValue, splitU64 } from "./arch/value.ts";
 import type { Engine, EngineName } from "./engines/engine.ts";
 import { createEngine } from "./engines/registry.ts";
-import { checkVcpu, InvalidRegisterError, TopologyError, UsageError } from "./errors.ts";
+import { checkVcpu, describeValue, InvalidOptionError, InvalidRegisterError, InvalidValueError, TopologyError, UsageError } from "./errors.ts";
+import { checkHalves, checkVirtualGicOptions } from "./gic-options.ts";
 import { SGI_COUNT, SPURIOUS_INTID } from "./state/layout.ts";
 import { SgiState } from "./state/sgi-state.ts";
 import { KickRouter } from "./state/kick-router.ts";
@@ -66,7 +67,7 @@ export interface GicDiagnostics {
   rsWithoutRss: number;
   /** GICD_SGIR writes with the reserved TargetListFilter 3 (no SGI generated). */
   reservedFilterWrites: number;
-  /** EOIs of an SGI that was not active (ignored). */
+  /** EOIs of an INTID that is not an active SGI: not active, not an SGI, not an INTID (ignored, as hardware does). */
   spuriousEois: number;
   /** Acknowledges that found nothing to signal (returned 1023). */
   spuriousAcks: number;
@@ -95,7 +96,13 @@ export class VirtualGic {
   readonly delivery: "list-registers" | "gicv4.1";
   readonly #kicks: KickRouter;
 
+  /**
+   * @throws InvalidOptionError naming an unknown option or one outside its allowed values
+   *   (engine, gicVersion, delivery, ...); TopologyError when the engine cannot serve the layout;
+   *   StateBufferError when `buffer` cannot hold the state.
+   */
   constructor(options: VirtualGicOptions) {
+    checkVirtualGicOptions(options);
     this.topology = typeof options.topology === "string" ? presetTopology(options.topology) : options.topology;
     this.strict = options.strict ?? false;
     this.gicVersion = options.gicVersion ?? 3;
@@ -132,14 +139,18 @@ export class VirtualGic {
   setResident(vcpu: number, resident: boolean): void {
     checkVcpu(vcpu, this.topology.count);
     if (!this.#kicks.direct) throw new UsageError("setResident needs delivery: \"gicv4.1\"");
+    if (typeof resident !== "boolean") throw new InvalidOptionError("resident", resident, "true or false", "setResident");
     this.#kicks.setResident(vcpu, resident);
   }
 
   /**
-   * Registers a kick listener, called once per (vCPU, INTID) that newly became pending.
+   * Registers a kick listener, called once per (vCPU, INTID) that newly became pending, after
+   * the write that caused it was dispatched (a listener may write SGIs itself). If a listener
+   * throws, every target is still kicked, then the write rethrows the first error.
    * @returns a function that removes the listener.
    */
   onKick(listener: KickHandler): () => void {
+    if (typeof listener !== "function") throw new InvalidOptionError("listener", listener, "a function (vcpu, intid) => void", "onKick");
     return this.#kicks.add(listener);
   }
 
@@ -168,6 +179,8 @@ export class VirtualGic {
    * Returns the number of vCPUs the write reached (newly pending or coalesced).
    */
   writeSgi(register: SgiRegister, sender: number, hi: number, lo: number): number {
+    if (SGI_REGISTER_ARCH_NAMES[register] === undefined) throw new InvalidValueError(`register must be SgiRegister.SGI1R, SGI0R or ASGI1R (0, 1, 2), got ${describeValue(register)}`, describeValue(register), "register");
+    checkHalves(hi, lo);
     if (this.gicVersion !== 3) throw new UsageError(`${SGI_REGISTER_ARCH_NAMES[register]} does not exist on a GICv2 VirtualGic; use writeGicdSgir`);
     checkVcpu(sender, this.topology.count, "sender");
     const w = this.#write;
@@ -185,8 +198,17 @@ export class VirtualGic {
     if (w.rs !== 0 && !this.topology.rss && w.irm === 0) this.diagnostics.rsWithoutRss++;
     this.diagnostics.writes++;
     const before = this.state.delivered;
-    this.visits += this.engine.dispatch(w, sender, this.state);
-    return this.state.delivered - before;
+    const mark = this.#kicks.mark();
+    try {
+      this.visits += this.engine.dispatch(w, sender, this.state);
+    } catch (e) {
+      this.#flushAfter(mark);
+      throw e;
+    }
+    // Counted before the kicks: a listener's own writes are not this write's reach.
+    const reached = this.state.delivered - before;
+    this.#kicks.flush(mark);
+    return reached;
   }
 
   /**
@@ -211,7 +233,19 @@ export class VirtualGic {
       this.diagnostics.reservedFilterWrites++;
       return 0;
     }
-    return this.state.deliverFromSource(sender, targets, w.sgiIntid);
+    const mark = this.#kicks.mark();
+    const reached = this.state.deliverFromSource(sender, targets, w.sgiIntid);
+    this.#kicks.flush(mark);
+    return reached;
+  }
+
+  /** Delivers the kicks of a write whose dispatch threw; that error, not a listener's, is reported. */
+  #flushAfter(mark: number): void {
+    try {
+      this.#kicks.flush(mark);
+    } catch {
+      // The dispatch error is rethrown by the caller.
+    }
   }
 
   /**
@@ -233,9 +267,12 @@ export class VirtualGic {
    */
   eoi(vcpu: number, intidOrIar: number): boolean {
     checkVcpu(vcpu, this.topology.count);
-    const intid = intidOrIar & 0x3ff;
+    const valid = typeof intidOrIar === "number" && Number.isInteger(intidOrIar) && intidOrIar >= 0;
+    // GICv3 ICC_EOIR1_EL1 names an INTID, with no source bits: 1025 is INTID 1025, not SGI 1.
+    // Only the GICv2 GICC_EOIR format has CPUID in bits 12:10 above the 10-bit INTID.
+    const intid = !valid ? -1 : this.gicVersion === 2 ? intidOrIar & 0x3ff : intidOrIar;
     // On a shared state another thread may EOI the same SGI: only the state's clear decides.
-    if (!Number.isInteger(intidOrIar) || intidOrIar < 0 || intid >= SGI_COUNT || !this.state.eoi(vcpu, intid)) {
+    if (intid < 0 || intid >= SGI_COUNT || !this.state.eoi(vcpu, intid)) {
       this.diagnostics.spuriousEois++;
       return false;
     }
@@ -250,6 +287,7 @@ export class VirtualGic {
   /** Whether `intid` is pending on `vcpu`. */
   isPending(vcpu: number, intid: number): boolean {
     checkVcpu(vcpu, this.topology.count);
+    if (typeof intid !== "number" || !Number.isInteger(intid) || intid < 0 || intid >= SGI_COUNT) throw new InvalidValueError(`SGI INTID must be 0..15, got ${describeValue(intid)}`, describeValue(intid), "intid");
     return this.state.isPending(vcpu, intid);
   }
 }
