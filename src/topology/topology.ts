@@ -5,6 +5,7 @@
  */
 import { formatAffinity, mpidrOfAffinity } from "../arch/mpidr.ts";
 import { TopologyError } from "../errors.ts";
+import { escapeControl } from "../util/printable.ts";
 
 /** Largest VM vsgi models (KVM's default layout reaches 4096 vCPUs before Aff2 is needed). */
 export const MAX_VCPUS = 4096;
@@ -38,7 +39,8 @@ export class Topology {
     if (affinities.length > MAX_VCPUS) {
       throw new TopologyError(`topology ${name}: ${String(affinities.length)} vCPUs exceed the supported maximum of ${String(MAX_VCPUS)}`, name);
     }
-    this.name = name;
+    // Names come from files and are printed: no control character reaches a terminal.
+    this.name = escapeControl(name);
     this.count = affinities.length;
     this.rss = rss;
     this.userspace = options.userspace === true;
