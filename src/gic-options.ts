@@ -1,12 +1,61 @@
 /**
- * Checks of what a caller hands VirtualGic: its options object and the arguments of its methods
+ * What VirtualGic takes (its options) and reports (its diagnostics), and the checks of what a
+ * caller hands it: its options object and the arguments of its methods
  * that are not guest register values. A JavaScript caller is not held to the types, so every
  * value is checked and a wrong one is an `InvalidOptionError` naming the option and the values it
  * takes — never a `TypeError` from deep inside an engine later.
  */
+import type { EngineName } from "./engines/engine.ts";
 import { engineNames, isEngineName } from "./engines/registry.ts";
 import { describeValue, InvalidOptionError, InvalidValueError } from "./errors.ts";
 import { Topology } from "./topology/topology.ts";
+
+/** How to build a VirtualGic. */
+export interface VirtualGicOptions {
+  /** The vCPU layout, or a preset such as `kvm:64`. */
+  readonly topology: Topology | string;
+  /** Dispatch engine (default `vsgi`). */
+  readonly engine?: EngineName;
+  /** Reject writes with RES0 bits or reserved field values instead of ignoring them (default false). */
+  readonly strict?: boolean;
+  /** 3 (default): GICv3 system registers; 2: GICv2 GICD_SGIR with per-source pending state. */
+  readonly gicVersion?: 2 | 3;
+  /** Back the SGI state with this buffer (e.g. a SharedArrayBuffer); see `sgiStateLayout`. */
+  readonly buffer?: ArrayBuffer | SharedArrayBuffer;
+  /**
+   * Share the SGI state with other threads: writes, acknowledges and EOIs use `Atomics`
+   * (see src/state/shared.ts; size the buffer with `sharedSgiLayout`). Default: true when
+   * `buffer` is a SharedArrayBuffer on GICv3, else false. GICv3 only.
+   */
+  readonly concurrent?: boolean;
+  /**
+   * How a newly pending SGI reaches its vCPU. `list-registers` (default): the hypervisor kicks the
+   * target, calling every `onKick` listener. `gicv4.1`: direct vSGI (GICv4.1, Linux 5.7): the write
+   * still traps and is dispatched the same way, but the redistributor makes the SGI pending itself
+   * when the target's vPE is resident (counted in `directInjections`, no kick); a non-resident vPE
+   * gets a doorbell (counted in `doorbells`) and the listeners are called so the VMM runs it.
+   * Every vPE starts resident; see `setResident`. GICv3 only.
+   */
+  readonly delivery?: "list-registers" | "gicv4.1";
+}
+
+/** Counters of everything unusual VirtualGic saw. */
+export interface GicDiagnostics {
+  /** SGI register writes handled. */
+  writes: number;
+  /** Writes with RES0 bits set (ignored, as hardware does). */
+  res0Writes: number;
+  /** Writes with RS ≠ 0 on a VM without RSS (treated as RS = 0). */
+  rsWithoutRss: number;
+  /** GICD_SGIR writes with the reserved TargetListFilter 3 (no SGI generated). */
+  reservedFilterWrites: number;
+  /** EOIs of an INTID that is not an active SGI: not active, not an SGI, not an INTID (ignored, as hardware does). */
+  spuriousEois: number;
+  /** Acknowledges that found nothing to signal (returned 1023). */
+  spuriousAcks: number;
+  /** Writes the peer answers with a guest exception instead of SGIs (Xen); see `lastException`. */
+  guestExceptions: number;
+}
 
 const OPTION_NAMES = ["topology", "engine", "strict", "gicVersion", "buffer", "concurrent", "delivery"] as const;
 /** `delivery` values. */

@@ -16,9 +16,13 @@ import {
 } from "./arch/sgi-register.ts";
 import { bitPositions, formatHex, joinU64, parseRegisterValue, splitU64 } from "./arch/value.ts";
 import type { Engine, EngineName } from "./engines/engine.ts";
+import { type GuestException, PeerFront } from "./engines/peer-sink.ts";
+import { type PeerRules, peerRulesOfEngine } from "./engines/peers.ts";
 import { createEngine } from "./engines/registry.ts";
 import { checkVcpu, describeValue, InvalidOptionError, InvalidRegisterError, InvalidValueError, TopologyError, UsageError } from "./errors.ts";
-import { checkHalves, checkVirtualGicOptions } from "./gic-options.ts";
+import { checkHalves, checkVirtualGicOptions, type GicDiagnostics, type VirtualGicOptions } from "./gic-options.ts";
+
+export type { GicDiagnostics, VirtualGicOptions } from "./gic-options.ts";
 import { SGI_COUNT, SPURIOUS_INTID } from "./state/layout.ts";
 import { SgiState } from "./state/sgi-state.ts";
 import { KickRouter } from "./state/kick-router.ts";
@@ -27,51 +31,6 @@ import { AtomicSgiState } from "./state/shared.ts";
 import type { SgiConfig } from "./state/store.ts";
 import { presetTopology } from "./topology/presets.ts";
 import type { Topology } from "./topology/topology.ts";
-
-/** How to build a VirtualGic. */
-export interface VirtualGicOptions {
-  /** The vCPU layout, or a preset such as `kvm:64`. */
-  readonly topology: Topology | string;
-  /** Dispatch engine (default `vsgi`). */
-  readonly engine?: EngineName;
-  /** Reject writes with RES0 bits or reserved field values instead of ignoring them (default false). */
-  readonly strict?: boolean;
-  /** 3 (default): GICv3 system registers; 2: GICv2 GICD_SGIR with per-source pending state. */
-  readonly gicVersion?: 2 | 3;
-  /** Back the SGI state with this buffer (e.g. a SharedArrayBuffer); see `sgiStateLayout`. */
-  readonly buffer?: ArrayBuffer | SharedArrayBuffer;
-  /**
-   * Share the SGI state with other threads: writes, acknowledges and EOIs use `Atomics`
-   * (see src/state/shared.ts; size the buffer with `sharedSgiLayout`). Default: true when
-   * `buffer` is a SharedArrayBuffer on GICv3, else false. GICv3 only.
-   */
-  readonly concurrent?: boolean;
-  /**
-   * How a newly pending SGI reaches its vCPU. `list-registers` (default): the hypervisor kicks the
-   * target, calling every `onKick` listener. `gicv4.1`: direct vSGI (GICv4.1, Linux 5.7): the write
-   * still traps and is dispatched the same way, but the redistributor makes the SGI pending itself
-   * when the target's vPE is resident (counted in `directInjections`, no kick); a non-resident vPE
-   * gets a doorbell (counted in `doorbells`) and the listeners are called so the VMM runs it.
-   * Every vPE starts resident; see `setResident`. GICv3 only.
-   */
-  readonly delivery?: "list-registers" | "gicv4.1";
-}
-
-/** Counters of everything unusual VirtualGic saw. */
-export interface GicDiagnostics {
-  /** SGI register writes handled. */
-  writes: number;
-  /** Writes with RES0 bits set (ignored, as hardware does). */
-  res0Writes: number;
-  /** Writes with RS ≠ 0 on a VM without RSS (treated as RS = 0). */
-  rsWithoutRss: number;
-  /** GICD_SGIR writes with the reserved TargetListFilter 3 (no SGI generated). */
-  reservedFilterWrites: number;
-  /** EOIs of an INTID that is not an active SGI: not active, not an SGI, not an INTID (ignored, as hardware does). */
-  spuriousEois: number;
-  /** Acknowledges that found nothing to signal (returned 1023). */
-  spuriousAcks: number;
-}
 
 /**
  * The SGI subsystem of one VM.
@@ -88,13 +47,22 @@ export class VirtualGic {
   readonly state: SgiState;
   readonly strict: boolean;
   readonly gicVersion: 2 | 3;
-  readonly diagnostics: GicDiagnostics = { writes: 0, res0Writes: 0, rsWithoutRss: 0, reservedFilterWrites: 0, spuriousEois: 0, spuriousAcks: 0 };
+  readonly diagnostics: GicDiagnostics = { writes: 0, res0Writes: 0, rsWithoutRss: 0, reservedFilterWrites: 0, spuriousEois: 0, spuriousAcks: 0, guestExceptions: 0 };
+  /**
+   * The peer whose rules this VirtualGic follows beyond the lookup: the engine's (kvm-linear →
+   * kvm-6.6, qemu-scan → qemu-7.2+, xen → xen-4.x, …); vsgi and reference follow the architecture.
+   */
+  readonly peer: PeerRules;
+  /** The exception the last write raised in the guest (Xen: SGI0R/ASGI1R UNDEF, GICD_SGIR filter 3 data abort), or null. */
+  lastException: GuestException | null = null;
   /** Total visits (vCPU records or table slots examined) by the engine over all writes. */
   visits = 0;
   readonly #write: SgiWrite = newSgiWrite();
   /** How SGIs reach their vCPUs (see `VirtualGicOptions.delivery`). */
   readonly delivery: "list-registers" | "gicv4.1";
   readonly #kicks: KickRouter;
+  /** The peer's power states, trap and filter-3 rules, drop counters, and the sink the engine delivers into. */
+  readonly peerFront: PeerFront;
 
   /**
    * @throws InvalidOptionError naming an unknown option or one outside its allowed values
@@ -110,8 +78,11 @@ export class VirtualGic {
       throw new TopologyError(`GICv2 supports at most ${String(GICV2_MAX_CPUS)} CPUs; topology ${this.topology.name} has ${String(this.topology.count)}`, this.topology.name);
     }
     this.engine = createEngine(options.engine ?? "vsgi");
+    this.peer = peerRulesOfEngine(this.engine.name);
     const support = this.engine.prepare(this.topology);
     if (!support.supported) throw new TopologyError(`engine ${this.engine.name} cannot serve topology ${this.topology.name}: ${support.reason}`, this.topology.name);
+    // A peer's engine never runs a VM its peer cannot create (sizes past it are bench projections).
+    if (support.projection !== undefined) throw new TopologyError(`engine ${this.engine.name} cannot run ${this.topology.name}: ${String(this.topology.count)} vCPUs are ${support.projection}`, this.topology.name);
     const concurrent = options.concurrent ?? (this.gicVersion === 3 && typeof SharedArrayBuffer !== "undefined" && options.buffer instanceof SharedArrayBuffer);
     if (concurrent) {
       if (this.gicVersion !== 3) throw new UsageError("concurrent (shared, atomic) SGI state is implemented for GICv3 only");
@@ -123,6 +94,16 @@ export class VirtualGic {
     this.delivery = options.delivery ?? "list-registers";
     if (this.delivery === "gicv4.1" && this.gicVersion !== 3) throw new UsageError("delivery gicv4.1 (direct vSGI) exists only on a GICv3 VirtualGic");
     this.#kicks = new KickRouter(this.state, this.delivery === "gicv4.1");
+    this.peerFront = new PeerFront(this.peer, this.state, this.topology.count);
+  }
+
+  /**
+   * Powers `vcpu` on or off (as PSCI CPU_ON / CPU_OFF would). Peers that check (Xen's vgic_to_sgi)
+   * then skip it as a target; KVM, QEMU and the architecture keep marking it pending.
+   */
+  setOnline(vcpu: number, online: boolean): void {
+    checkVcpu(vcpu, this.topology.count);
+    this.peerFront.online[vcpu] = online ? 1 : 0;
   }
 
   /** GICv4.1: SGIs the redistributor made pending directly on a resident vPE. */
@@ -197,10 +178,15 @@ export class VirtualGic {
     }
     if (w.rs !== 0 && !this.topology.rss && w.irm === 0) this.diagnostics.rsWithoutRss++;
     this.diagnostics.writes++;
+    this.lastException = this.peerFront.trap(register);
+    if (this.lastException !== null) {
+      this.diagnostics.guestExceptions++;
+      return 0;
+    }
     const before = this.state.delivered;
     const mark = this.#kicks.mark();
     try {
-      this.visits += this.engine.dispatch(w, sender, this.state);
+      this.visits += this.engine.dispatch(w, sender, this.peerFront.sink);
     } catch (e) {
       this.#flushAfter(mark);
       throw e;
@@ -227,14 +213,22 @@ export class VirtualGic {
     }
     const w = decodeGicdSgirLo(raw);
     this.diagnostics.writes++;
-    const targets = gicdSgirTargetMask(w, sender, this.topology.count);
-    if (targets < 0) {
+    this.lastException = null;
+    const mask = gicdSgirTargetMask(w, sender, this.topology.count);
+    if (mask < 0) {
       if (this.strict) throw new InvalidRegisterError(`GICD_SGIR ${formatHex(raw)}: TargetListFilter 0b11 is reserved`, formatHex(raw), 3n << 24n, "TargetListFilter");
       this.diagnostics.reservedFilterWrites++;
+    }
+    // Reserved filter: the architecture and KVM send nothing, QEMU every CPU, Xen aborts.
+    const targets = this.peerFront.gicv2Targets(mask, this.topology.count);
+    if (typeof targets === "string") {
+      this.diagnostics.guestExceptions++;
+      this.lastException = targets;
       return 0;
     }
+    if (targets === 0) return 0;
     const mark = this.#kicks.mark();
-    const reached = this.state.deliverFromSource(sender, targets, w.sgiIntid);
+    const reached = this.state.deliverFromSource(this.peerFront.gicv2Source(sender), targets, w.sgiIntid);
     this.#kicks.flush(mark);
     return reached;
   }
@@ -279,9 +273,12 @@ export class VirtualGic {
     return true;
   }
 
-  /** Configures one SGI of one vCPU: enable, group (0/1), priority (0 = highest). */
+  /**
+   * Configures one SGI of one vCPU: enable, group (0/1), priority (0 = highest). On a peer whose
+   * group registers are RAZ/WI (Xen) the group is ignored, as the guest's write would be.
+   */
   configureSgi(vcpu: number, intid: number, config: SgiConfig): void {
-    this.state.configure(vcpu, intid, config);
+    this.state.configure(vcpu, intid, this.peerFront.configFor(config));
   }
 
   /** Whether `intid` is pending on `vcpu`. */

@@ -5,7 +5,7 @@
  * replay and the explorer all ask these, so every surface names the same rule.
  */
 import { SgiRegister } from "../arch/sgi-register.ts";
-import type { PeerModel } from "./peers.ts";
+import type { PeerRules } from "./peers.ts";
 
 /** A rule that changed the outcome of a write, with the sentence reports show. */
 export const RULES = {
@@ -25,7 +25,7 @@ export const RULES = {
 export type RuleId = keyof typeof RULES;
 
 /** The exception a write raises in the guest instead of generating SGIs, or null. */
-export function peerTrap(p: PeerModel, register: SgiRegister): RuleId | null {
+export function peerTrap(p: PeerRules, register: SgiRegister): RuleId | null {
   return p.group === "sgi1r-only" && register !== SgiRegister.SGI1R ? "xen-undef" : null;
 }
 
@@ -34,7 +34,7 @@ export function peerTrap(p: PeerModel, register: SgiRegister): RuleId | null {
  * lookup, given the group that target configured for the INTID and its power state.
  * @returns null when the SGI is made pending, else the rule that drops it.
  */
-export function peerDrop(p: PeerModel, register: SgiRegister, group: 0 | 1, online: boolean): RuleId | null {
+export function peerDrop(p: PeerRules, register: SgiRegister, group: 0 | 1, online: boolean): RuleId | null {
   if (p.offline === "skipped" && !online) return "xen-offline";
   switch (p.group) {
     case "sgi1r-any":
@@ -49,7 +49,7 @@ export function peerDrop(p: PeerModel, register: SgiRegister, group: 0 | 1, onli
 }
 
 /** Whether the peer lets the guest configure an SGI's group at all (Xen: RAZ/WI). */
-export function peerGroupsWritable(p: PeerModel): boolean {
+export function peerGroupsWritable(p: PeerRules): boolean {
   return p.group !== "sgi1r-only";
 }
 
@@ -57,7 +57,7 @@ export function peerGroupsWritable(p: PeerModel): boolean {
  * GICD_SGIR TargetListFilter 0b11 on this peer: the CPU mask reached (`count` CPUs), 0 for none,
  * or -1 when the guest takes a data abort.
  */
-export function peerFilter3Mask(p: PeerModel, count: number): number {
+export function peerFilter3Mask(p: PeerRules, count: number): number {
   switch (p.filter3) {
     case "nothing":
       return 0;
@@ -69,6 +69,6 @@ export function peerFilter3Mask(p: PeerModel, count: number): number {
 }
 
 /** The rule id for a peer's filter-3 behaviour. */
-export function peerFilter3Rule(p: PeerModel): RuleId {
+export function peerFilter3Rule(p: PeerRules): RuleId {
   return p.filter3 === "nothing" ? "filter3-nothing" : p.filter3 === "all-including-writer" ? "filter3-all" : "filter3-abort";
 }

@@ -57,6 +57,11 @@ export interface PeerModel {
   /** Whether a target that is powered off (PSCI CPU_OFF / never CPU_ON'd) is still made pending. */
   readonly offline: "pending" | "skipped";
   readonly duplicates: DuplicateRule;
+  /**
+   * GICv2 SGI source: "writer" keeps one pending state per source CPU and reports it in GICC_IAR
+   * bits 12:10; "zero" (Xen's default vGIC) keeps one pending state and reports source 0.
+   */
+  readonly gicv2Source: "writer" | "zero";
   /** The matrix cells, one sentence each, with their citation. */
   readonly cells: Readonly<Record<MatrixRow, { readonly text: string; readonly cite: string }>>;
   /** What was read. */
@@ -81,18 +86,21 @@ const KVM_MAX = { gicv3: 512, gicv2: 8 } as const;
 const QEMU_MAX = { gicv3: 512, gicv2: 8 } as const;
 const XEN_MAX = { gicv3: 128, gicv2: 8 } as const;
 
+/** What a peer decides at run time (limits and rules), without the citations. */
+export type PeerRules = Pick<PeerModel, "id" | "maxVcpus" | "group" | "filter3" | "offline" | "duplicates" | "gicv2Source">;
+
 /**
- * Each peer's VM size limits (the `limits` cells of PEERS cite where they were read). Engines read
- * these instead of PEERS so the core bundle does not carry the citation matrix.
+ * Each peer's VM size limits and rules (the cells of PEERS cite where they were read). Engines and
+ * VirtualGic read these instead of PEERS so the core bundle does not carry the citation matrix.
  */
-export const PEER_LIMITS: Readonly<Record<PeerId, Pick<PeerModel, "id" | "maxVcpus">>> = {
-  "architecture": { id: "architecture", maxVcpus: ARCH_MAX },
-  "kvm-6.6": { id: "kvm-6.6", maxVcpus: KVM_MAX },
-  "rfc-v2": { id: "rfc-v2", maxVcpus: KVM_MAX },
-  "kvm-6.7": { id: "kvm-6.7", maxVcpus: KVM_MAX },
-  "kvm-6.10+": { id: "kvm-6.10+", maxVcpus: KVM_MAX },
-  "qemu-7.2+": { id: "qemu-7.2+", maxVcpus: QEMU_MAX },
-  "xen-4.x": { id: "xen-4.x", maxVcpus: XEN_MAX },
+export const PEER_LIMITS: Readonly<Record<PeerId, PeerRules>> = {
+  "architecture": { id: "architecture", maxVcpus: ARCH_MAX, group: "sgi1r-any", filter3: "nothing", offline: "pending", duplicates: "lowest", gicv2Source: "writer" },
+  "kvm-6.6": { id: "kvm-6.6", maxVcpus: KVM_MAX, group: "sgi1r-any", filter3: "nothing", offline: "pending", duplicates: "lowest", gicv2Source: "writer" },
+  "rfc-v2": { id: "rfc-v2", maxVcpus: KVM_MAX, group: "sgi1r-any", filter3: "nothing", offline: "pending", duplicates: "unsupported", gicv2Source: "writer" },
+  "kvm-6.7": { id: "kvm-6.7", maxVcpus: KVM_MAX, group: "sgi1r-any", filter3: "nothing", offline: "pending", duplicates: "table-highest-else-lowest", gicv2Source: "writer" },
+  "kvm-6.10+": { id: "kvm-6.10+", maxVcpus: KVM_MAX, group: "sgi1r-any", filter3: "nothing", offline: "pending", duplicates: "table-highest-else-lowest", gicv2Source: "writer" },
+  "qemu-7.2+": { id: "qemu-7.2+", maxVcpus: QEMU_MAX, group: "exact", filter3: "all-including-writer", offline: "pending", duplicates: "all", gicv2Source: "writer" },
+  "xen-4.x": { id: "xen-4.x", maxVcpus: XEN_MAX, group: "sgi1r-only", filter3: "data-abort", offline: "skipped", duplicates: "unsupported", gicv2Source: "zero" },
 };
 
 /** The peers, keyed by id. */
@@ -100,15 +108,10 @@ export const PEER_LIMITS: Readonly<Record<PeerId, Pick<PeerModel, "id" | "maxVcp
 // prove side-effect free, and the core bundle must be able to drop this table (engines use PEER_LIMITS).
 export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() => ({
   architecture: {
-    id: "architecture",
+    ...PEER_LIMITS["architecture"],
     engine: "vsgi",
     title: "GIC architecture (IHI 0069 GICv3/v4, IHI 0048B GICv2) — vsgi and the reference follow it",
-    maxVcpus: ARCH_MAX,
     limitSource: "vsgi models up to 4096 vCPUs (src/topology/topology.ts MAX_VCPUS); GICv2: 8 CPU interfaces (IHI 0048B)",
-    group: "sgi1r-any",
-    filter3: "nothing",
-    offline: "pending",
-    duplicates: "lowest",
     cells: {
       "group handling": { text: "SGI1R can reach Group 0 targets under DS = 1; SGI0R/ASGI1R Group 0 only (vsgi's reading)", cite: "IHI 0069 §12.2 ICC_SGI1R_EL1 ('under certain conditions … Group 0'), 'Forwarding an SGI to a target PE'; SPEC §1" },
       "filter 3": { text: "reserved; vsgi generates no SGI (strict mode rejects the write)", cite: "IHI 0048B §4.3.15 GICD_SGIR TargetListFilter 0b11" },
@@ -121,15 +124,10 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() =>
     sources: [{ file: "IHI 0069 / IHI 0048B", fn: "ICC_SGI1R_EL1, GICD_SGIR", version: "GICv3/v4 spec, GICv2 spec" }],
   },
   "kvm-6.6": {
-    id: "kvm-6.6",
+    ...PEER_LIMITS["kvm-6.6"],
     engine: "kvm-linear",
     title: "Linux KVM ≤ 6.6: linear walk in vgic_v3_dispatch_sgi",
-    maxVcpus: KVM_MAX,
     limitSource: KVM_LIMIT,
-    group: "sgi1r-any",
-    filter3: "nothing",
-    offline: "pending",
-    duplicates: "lowest",
     cells: {
       "group handling": KVM_GROUP,
       "filter 3": KVM_F3,
@@ -147,15 +145,10 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() =>
     ],
   },
   "rfc-v2": {
-    id: "rfc-v2",
+    ...PEER_LIMITS["rfc-v2"],
     engine: "rfc-affskip",
     title: "[RFC v2] KVM: arm/arm64: optimize vSGI injection performance (2023, not merged)",
-    maxVcpus: KVM_MAX,
     limitSource: KVM_LIMIT,
-    group: "sgi1r-any",
-    filter3: "nothing",
-    offline: "pending",
-    duplicates: "unsupported",
     cells: {
       "group handling": { text: "KVM's: vgic_v3_inject_sgi keeps the allow_group1 test", cite: "RFC v2 vgic-mmio-v3.c vgic_v3_inject_sgi" },
       "filter 3": { text: "unchanged from KVM: nothing sent", cite: "RFC v2 touches only vgic-mmio-v3.c" },
@@ -168,15 +161,10 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() =>
     sources: [{ file: "arch/arm64/kvm/vgic/vgic-mmio-v3.c", fn: "vgic_v3_dispatch_sgi, sgi_to_affinity, kvm_for_each_target_list", version: "RFC v2, lore 20230825015811.5292-1-zhaoxu.35@bytedance.com" }],
   },
   "kvm-6.7": {
-    id: "kvm-6.7",
+    ...PEER_LIMITS["kvm-6.7"],
     engine: "kvm-mpidr-index",
     title: "Linux KVM 6.7–6.9: compressed-MPIDR index, NULL after one slot on a table miss",
-    maxVcpus: KVM_MAX,
     limitSource: KVM_LIMIT,
-    group: "sgi1r-any",
-    filter3: "nothing",
-    offline: "pending",
-    duplicates: "table-highest-else-lowest",
     cells: {
       "group handling": KVM_GROUP,
       "filter 3": KVM_F3,
@@ -193,15 +181,10 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() =>
     ],
   },
   "kvm-6.10+": {
-    id: "kvm-6.10+",
+    ...PEER_LIMITS["kvm-6.10+"],
     engine: "kvm-mpidr-index",
     title: "Linux KVM ≥ 6.10: compressed-MPIDR index, full walk on a table miss",
-    maxVcpus: KVM_MAX,
     limitSource: KVM_LIMIT,
-    group: "sgi1r-any",
-    filter3: "nothing",
-    offline: "pending",
-    duplicates: "table-highest-else-lowest",
     cells: {
       "group handling": KVM_GROUP,
       "filter 3": KVM_F3,
@@ -214,15 +197,10 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() =>
     sources: [{ file: "arch/arm64/kvm/arm.c", fn: "kvm_mpidr_to_vcpu, kvm_destroy_mpidr_data", version: "Linux 6.10 (ce5d2448eb8f; backported to 6.9-stable)" }],
   },
   "qemu-7.2+": {
-    id: "qemu-7.2+",
+    ...PEER_LIMITS["qemu-7.2+"],
     engine: "qemu-scan",
     title: "QEMU TCG GICv3 (icc_generate_sgi) and GICv2 (arm_gic.c), read at 019fbfa4bcd2",
-    maxVcpus: QEMU_MAX,
     limitSource: "hw/arm/virt.c virt_machine_class_init (max_cpus = 512), machvirt_init (GICv2: GIC_NCPU = 8)",
-    group: "exact",
-    filter3: "all-including-writer",
-    offline: "pending",
-    duplicates: "all",
     cells: {
       "group handling": { text: "SGI1R dropped at a target that set the INTID to Group 0; SGI0R/ASGI1R only Group 0", cite: "arm_gicv3_cpuif.c icc_sgi1r_write/icc_asgi1r_write → arm_gicv3_redist.c gicv3_redist_send_sgi (grp != irqgrp)" },
       "filter 3": { text: "sent to every CPU, the writer included", cite: "arm_gic.c gic_dist_writel (default: mask = ALL_CPU_MASK)" },
@@ -240,15 +218,10 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() =>
     ],
   },
   "xen-4.x": {
-    id: "xen-4.x",
+    ...PEER_LIMITS["xen-4.x"],
     engine: "xen",
     title: "Xen 4.14–4.22 vGIC (read at RELEASE-4.22.0)",
-    maxVcpus: XEN_MAX,
     limitSource: "xen/arch/arm/include/asm/config.h MAX_VIRT_CPUS = 128 (arm64); domain.c vgic_max_vcpus (GICv2: 8)",
-    group: "sgi1r-only",
-    filter3: "data-abort",
-    offline: "skipped",
-    duplicates: "unsupported",
     cells: {
       "group handling": { text: "only ICC_SGI1R_EL1 is emulated: SGI0R/ASGI1R are UNDEF (no SGI); IGROUPR is RAZ/WI, the group never matters", cite: "arm64/vsysreg.c do_sysreg → vgic-v3.c vgic_v3_emulate_sysreg; vgic-v3.c __vgic_v3_distr_common_mmio_read" },
       "filter 3": { text: "the write is rejected: the guest takes a data abort", cite: "vgic-v2.c vgic_v2_to_sgi (returns false) → IO_ABORT" },
@@ -262,6 +235,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() =>
       { file: "xen/arch/arm/vgic.c", fn: "vgic_to_sgi", version: "Xen RELEASE-4.22.0 (same in 4.14.5, 4.17.0, 4.19.0)" },
       { file: "xen/arch/arm/vgic-v3.c", fn: "vgic_v3_to_sgi, vgic_v3_emulate_sysreg", version: "Xen RELEASE-4.22.0" },
       { file: "xen/arch/arm/vgic-v2.c", fn: "vgic_v2_to_sgi", version: "Xen RELEASE-4.22.0" },
+      { file: "xen/arch/arm/gic-v2.c", fn: "gicv2_update_lr (no CPUID field: GICv2 SGI source reads 0)", version: "Xen RELEASE-4.22.0, default (old) vGIC" },
       { file: "xen/arch/arm/arm64/vsysreg.c", fn: "do_sysreg (ICC_SGI0R/ASGI1R → UNDEF)", version: "Xen RELEASE-4.22.0" },
       { file: "xen/arch/arm/include/asm/config.h", fn: "MAX_VIRT_CPUS", version: "Xen RELEASE-4.22.0" },
     ],
@@ -270,20 +244,25 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() =>
 
 /** The peer an engine models by default (kvm-mpidr-index: the current 6.10+). */
 export function peerOfEngine(engine: EngineName, kvmVersion: "6.7" | "6.10" = "6.10"): PeerModel {
+  // reference, vsgi and any plugin engine (EngineName is an open string) follow the architecture.
+  return PEERS[peerRulesOfEngine(engine, kvmVersion).id];
+}
+
+/** The rules of the peer an engine models (kvm-mpidr-index: 6.10+ unless `kvmVersion` says 6.7). */
+export function peerRulesOfEngine(engine: EngineName, kvmVersion: "6.7" | "6.10" = "6.10"): PeerRules {
   switch (engine) {
     case "kvm-linear":
-      return PEERS["kvm-6.6"];
+      return PEER_LIMITS["kvm-6.6"];
     case "rfc-affskip":
-      return PEERS["rfc-v2"];
+      return PEER_LIMITS["rfc-v2"];
     case "kvm-mpidr-index":
-      return kvmVersion === "6.7" ? PEERS["kvm-6.7"] : PEERS["kvm-6.10+"];
+      return kvmVersion === "6.7" ? PEER_LIMITS["kvm-6.7"] : PEER_LIMITS["kvm-6.10+"];
     case "qemu-scan":
-      return PEERS["qemu-7.2+"];
+      return PEER_LIMITS["qemu-7.2+"];
     case "xen":
-      return PEERS["xen-4.x"];
+      return PEER_LIMITS["xen-4.x"];
     default:
-      // reference, vsgi and any plugin engine (EngineName is an open string since the registry).
-      return PEERS.architecture;
+      return PEER_LIMITS.architecture;
   }
 }
 

@@ -13,8 +13,10 @@ function kicksOf(gic: VirtualGic): Array<[number, number]> {
 }
 
 describe("VirtualGic (GICv3)", () => {
-  it("delivers 0x011F8001 from vCPU 3 on kvm:512 to vCPUs 496 and 511 with every engine", () => {
-    for (const engine of ENGINE_NAMES) {
+  it("delivers 0x011F8001 from vCPU 3 on kvm:512 to vCPUs 496 and 511 with every engine whose peer creates 512 vCPUs", () => {
+    // Xen creates at most 128 vCPUs (MAX_VIRT_CPUS): VirtualGic refuses to pretend otherwise.
+    assert.throws(() => new VirtualGic({ topology: "kvm:512", engine: "xen" }), /beyond Xen's limit of 128/);
+    for (const engine of ENGINE_NAMES.filter((e) => e !== "xen")) {
       const gic = new VirtualGic({ topology: "kvm:512", engine });
       const kicks = kicksOf(gic);
       assert.equal(gic.writeSgi1r(3, 0x011f8001n), 2, engine);
