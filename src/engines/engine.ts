@@ -7,7 +7,6 @@ import { formatAffinity } from "../arch/mpidr.ts";
 import type { SgiWrite } from "../arch/sgi-register.ts";
 import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
-import { type PeerModel, peerShortName, projectionLabel } from "./peers.ts";
 
 /** An engine's name in the registry (registry.ts): a built-in's (`vsgi`) or a plugin's own. */
 export type EngineName = string;
@@ -74,20 +73,6 @@ export function requireNoRss(topology: Topology, who: string): Support | undefin
         reason: `${who} ignores ICC_SGI1R_EL1.RS and never advertises RSS; on a VM with RSS a write with RS ≠ 0 would reach Aff0 0..15 instead of RS*16+n`,
       }
     : undefined;
-}
-
-/**
- * The supported verdict of a peer engine for `topology`, labelled as a projection when the VM is
- * larger than the peer can create.
- */
-export function peerSupport(topology: Topology, peer: Pick<PeerModel, "id" | "maxVcpus">, note?: string): Support {
-  const projection = projectionLabel(peer, topology.count);
-  return { supported: true, ...(note !== undefined ? { note } : {}), ...(projection !== undefined ? { projection } : {}) };
-}
-
-/** Why a projected engine is not a run of its peer, for route, replay and VirtualGic. */
-export function beyondLimitReason(peer: PeerModel, vcpus: number): string {
-  return `${String(vcpus)} vCPUs are beyond ${peerShortName(peer)}'s limit of ${String(peer.maxVcpus.gicv3)} (${peer.limitSource}); figures at this size are projections`;
 }
 
 /** The layout is refused in userspace mode by engines whose id arithmetic cannot express it. */

@@ -16,7 +16,8 @@ export {
   parseEngineList,
   registerEngine,
 } from "./registry.ts";
-export { type PreparedEngine, prepareEngines, ROUTE_REGISTERS, type RouteRegister, type RouteResult, type RoutedWrite, routeOnEngines, routeWrite } from "./route.ts";
+export { type PreparedEngine, prepareEngines, type RouteResult, routeOnEngines } from "./prepared.ts";
+export { ROUTE_REGISTERS, type RouteRegister, type RoutedWrite, routeWrite } from "./route.ts";
 export { RfcAffskipEngine } from "./rfc-affskip.ts";
 export { VsgiEngine } from "./vsgi.ts";
 export { XenEngine, xenAffinity } from "./xen.ts";

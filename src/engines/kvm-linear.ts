@@ -8,7 +8,8 @@
 import type { SgiWrite } from "../arch/sgi-register.ts";
 import type { DeliverySink } from "../state/sink.ts";
 import type { Topology } from "../topology/topology.ts";
-import { type Engine, peerSupport, requireNoRss, scanAllBut, type Support, writeCluster } from "./engine.ts";
+import { type Engine, requireNoRss, scanAllBut, type Support, writeCluster } from "./engine.ts";
+import { peerSupport } from "./peer-support.ts";
 import { PEER_LIMITS } from "./peers.ts";
 
 export class KvmLinearEngine implements Engine {

@@ -14,7 +14,8 @@ import type { SgiWrite } from "../arch/sgi-register.ts";
 import type { DeliverySink } from "../state/sink.ts";
 import { popcount32 } from "../state/bits.ts";
 import type { Topology } from "../topology/topology.ts";
-import { type Engine, peerSupport, requireNoRss, scanAllBut, type Support } from "./engine.ts";
+import { type Engine, requireNoRss, scanAllBut, type Support } from "./engine.ts";
+import { peerSupport } from "./peer-support.ts";
 import { PEER_LIMITS } from "./peers.ts";
 
 /** Host page sizes of arm64 kernels: KVM allocates the index table only if it fits one page. */

@@ -8,11 +8,12 @@ import { type GicdSgirWrite, gicdSgirTargetMask } from "../arch/gicd-sgir.ts";
 import { formatAffinity } from "../arch/mpidr.ts";
 import { SgiRegister, type SgiWrite } from "../arch/sgi-register.ts";
 import type { Topology } from "../topology/topology.ts";
-import { beyondLimitReason, type EngineName } from "./engine.ts";
+import type { EngineName } from "./engine.ts";
+import { beyondLimitReason } from "./peer-support.ts";
 import { peerOutcome, type PeerInputs } from "./peer-outcome.ts";
 import { peerDrop, peerFilter3Mask, peerFilter3Rule, RULES, type RuleId } from "./peer-rules.ts";
 import { peerOfEngine, projectionLabel } from "./peers.ts";
-import type { PreparedEngine, RouteResult } from "./route.ts";
+import type { PreparedEngine, RouteResult } from "./prepared.ts";
 
 /** One engine's routing of a write: its lookup plus what its peer makes of it. */
 export type PeerRouteResult = RouteResult & {

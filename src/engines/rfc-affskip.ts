@@ -12,7 +12,8 @@ import type { SgiWrite } from "../arch/sgi-register.ts";
 import type { DeliverySink } from "../state/sink.ts";
 import { kvmDefaultAffinity } from "../topology/presets.ts";
 import type { Topology } from "../topology/topology.ts";
-import { type Engine, peerSupport, requireLayout, requireNoRss, requireStrictLayout, scanAllBut, type Support } from "./engine.ts";
+import { type Engine, requireLayout, requireNoRss, requireStrictLayout, scanAllBut, type Support } from "./engine.ts";
+import { peerSupport } from "./peer-support.ts";
 import { PEER_LIMITS } from "./peers.ts";
 
 export class RfcAffskipEngine implements Engine {

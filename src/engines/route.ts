@@ -8,44 +8,13 @@ import { decodeSgiRegister, parseSgiRegisterName, SGI_REGISTER_NAMES, type SgiRe
 import { parseRegisterValue } from "../arch/value.ts";
 import { TopologyError } from "../errors.ts";
 import type { Topology } from "../topology/topology.ts";
-import type { Engine, EngineName, Support } from "./engine.ts";
+import type { EngineName } from "./engine.ts";
 import { KvmMpidrIndexEngine, type PageSize } from "./kvm-mpidr-index.ts";
 import { DEFAULT_PEER_INPUTS, type PeerInputs } from "./peer-outcome.ts";
 import { ambiguityWarnings, gicv2PeerResults, type PeerRouteResult, withPeerRules } from "./peer-route.ts";
+import { prepareEngines, routeOnEngines } from "./prepared.ts";
 import { RecordingSink } from "./recording-sink.ts";
-import { createEngine, engineNames } from "./registry.ts";
-
-/** One engine prepared for a topology, with its support verdict. */
-export interface PreparedEngine {
-  readonly engine: Engine;
-  readonly support: Support;
-}
-
-/** Creates and prepares the named engines (default: every registered one) for `topology`. */
-export function prepareEngines(topology: Topology, names: readonly EngineName[] = engineNames()): PreparedEngine[] {
-  return names.map((name) => {
-    const engine = createEngine(name);
-    return { engine, support: engine.prepare(topology) };
-  });
-}
-
-/** The outcome of one write on one engine. */
-export type RouteResult = { readonly targets: number[]; readonly visits: number; readonly duplicates: number } | { readonly unsupported: string };
-
-/** Dispatches one decoded write on every prepared engine and records each one's targets and visits. */
-export function routeOnEngines(prepared: readonly PreparedEngine[], w: SgiWrite, sender: number, sink: RecordingSink): Map<EngineName, RouteResult> {
-  const out = new Map<EngineName, RouteResult>();
-  for (const { engine, support } of prepared) {
-    if (!support.supported) {
-      out.set(engine.name, { unsupported: support.reason });
-      continue;
-    }
-    sink.clear();
-    const visits = engine.dispatch(w, sender, sink);
-    out.set(engine.name, { targets: sink.sorted(), visits, duplicates: sink.duplicates });
-  }
-  return out;
-}
+import { engineNames } from "./registry.ts";
 
 /** Register kinds a write can be routed as, as the CLI spells them. */
 export const ROUTE_REGISTERS = [...SGI_REGISTER_NAMES, "gicd-sgir"] as const;

@@ -15,7 +15,7 @@
  */
 export { decodeSgiInto, decodeSgiRegister, newSgiWrite } from "../arch/sgi-register.ts";
 export { RecordingSink } from "../engines/recording-sink.ts";
-export { type PreparedEngine, prepareEngines, type RouteResult, routeOnEngines } from "../engines/route.ts";
+export { type PreparedEngine, prepareEngines, type RouteResult, routeOnEngines } from "../engines/prepared.ts";
 export { type SgiStateLayout, sgiStateLayout } from "../state/layout.ts";
 export { linuxSgi1rWrites } from "../workload/linux-gicv3.ts";
 export { type BenchOptions, type BenchProgress, type BenchReport, type BenchResult, runBench } from "../bench/index.ts";
