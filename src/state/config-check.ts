@@ -1,7 +1,6 @@
 /** Checks of an SGI configuration a caller passes (`configure`, `VirtualGic.configureSgi`). */
 import { describeValue, InvalidOptionError, InvalidValueError } from "../errors.ts";
 import { SGI_COUNT } from "./layout.ts";
-import type { SgiConfig } from "./store.ts";
 
 function isOptional(value: unknown, check: (v: unknown) => boolean): boolean {
   return value === undefined || check(value);
@@ -10,7 +9,7 @@ function isOptional(value: unknown, check: (v: unknown) => boolean): boolean {
 const isBoolean = (v: unknown): boolean => typeof v === "boolean";
 
 /** Checks an SGI configuration (`configureSgi`): INTID 0..15, enabled boolean, group 0 or 1, priority 0..255. */
-export function checkSgiConfig(intid: unknown, config: unknown): asserts config is SgiConfig {
+export function checkSgiConfig(intid: unknown, config: unknown): asserts config is { readonly enabled?: boolean; readonly group?: 0 | 1; readonly priority?: number } {
   if (typeof intid !== "number" || !Number.isInteger(intid) || intid < 0 || intid >= SGI_COUNT) throw new InvalidValueError(`SGI INTID must be 0..15, got ${describeValue(intid)}`, describeValue(intid), "intid");
   if (typeof config !== "object" || config === null || Array.isArray(config)) throw new InvalidOptionError("config", config, "an object { enabled?, group?, priority? }", "configureSgi");
   const c = config as Record<string, unknown>;
