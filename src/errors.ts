@@ -139,6 +139,19 @@ export function describeValue(value: unknown): string {
   return Array.isArray(value) ? "an array" : "an object";
 }
 
+/** Checks that `value` is an object (or, with `optional`, undefined): a caller's options or fields. */
+export function checkObject(value: unknown, what: string, optional = false): void {
+  if (optional && value === undefined) return;
+  if (typeof value !== "object" || value === null) throw new InvalidValueError(`${what} must be an object, got ${describeValue(value)}`, describeValue(value), what);
+}
+
+/** Checks that `value` is an integer number in 0..max (a register field, a packed affinity). */
+export function checkUint(value: unknown, what: string, max: number): asserts value is number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > max) {
+    throw new InvalidValueError(`${what} must be an integer 0..${String(max)}, got ${describeValue(value)}`, describeValue(value), what);
+  }
+}
+
 /** Checks that `vcpu` is an integer id in 0..count-1. */
 export function checkVcpu(vcpu: number, count: number, where = "vcpu"): void {
   if (typeof vcpu !== "number" || !Number.isInteger(vcpu) || vcpu < 0 || vcpu >= count) throw new UnknownVcpuError(vcpu, count, where);

@@ -25,6 +25,7 @@ import { checkHalves, checkVirtualGicOptions, type GicDiagnostics, type VirtualG
 export type { GicDiagnostics, VirtualGicOptions } from "./gic-options.ts";
 import { SGI_COUNT, SPURIOUS_INTID } from "./state/layout.ts";
 import { SgiState } from "./state/sgi-state.ts";
+import { checkSgiConfig } from "./state/config-check.ts";
 import { KickRouter } from "./state/kick-router.ts";
 import type { KickHandler } from "./state/sink.ts";
 import { AtomicSgiState } from "./state/shared.ts";
@@ -160,7 +161,7 @@ export class VirtualGic {
    * Returns the number of vCPUs the write reached (newly pending or coalesced).
    */
   writeSgi(register: SgiRegister, sender: number, hi: number, lo: number): number {
-    if (SGI_REGISTER_ARCH_NAMES[register] === undefined) throw new InvalidValueError(`register must be SgiRegister.SGI1R, SGI0R or ASGI1R (0, 1, 2), got ${describeValue(register)}`, describeValue(register), "register");
+    if (typeof register !== "number" || SGI_REGISTER_ARCH_NAMES[register] === undefined) throw new InvalidValueError(`register must be SgiRegister.SGI1R, SGI0R or ASGI1R (0, 1, 2), got ${describeValue(register)}`, describeValue(register), "register");
     checkHalves(hi, lo);
     if (this.gicVersion !== 3) throw new UsageError(`${SGI_REGISTER_ARCH_NAMES[register]} does not exist on a GICv2 VirtualGic; use writeGicdSgir`);
     checkVcpu(sender, this.topology.count, "sender");
@@ -278,6 +279,8 @@ export class VirtualGic {
    * group registers are RAZ/WI (Xen) the group is ignored, as the guest's write would be.
    */
   configureSgi(vcpu: number, intid: number, config: SgiConfig): void {
+    checkVcpu(vcpu, this.topology.count);
+    checkSgiConfig(intid, config);
     this.state.configure(vcpu, intid, this.peerFront.configFor(config));
   }
 

@@ -45,11 +45,13 @@ export { type Engine, type EngineName, type Support } from "./engines/engine.ts"
 export { createEngine, ENGINE_NAMES, type EngineEntry, engineNames, isEngineName, registerEngine } from "./engines/registry.ts";
 export {
   ErrorCode,
+  InvalidOptionError,
   InvalidRegisterError,
   InvalidValueError,
   TopologyError,
   TraceParseError,
   UnknownVcpuError,
+  StateBufferError,
   UsageError,
   VsgiError,
 } from "./errors.ts";

@@ -8,9 +8,14 @@ function isOptional(value: unknown, check: (v: unknown) => boolean): boolean {
 
 const isBoolean = (v: unknown): boolean => typeof v === "boolean";
 
+/** Checks that `intid` is an SGI's INTID (0..15). */
+export function checkIntid(intid: unknown): asserts intid is number {
+  if (typeof intid !== "number" || !Number.isInteger(intid) || intid < 0 || intid >= SGI_COUNT) throw new InvalidValueError(`SGI INTID must be 0..15, got ${describeValue(intid)}`, describeValue(intid), "intid");
+}
+
 /** Checks an SGI configuration (`configureSgi`): INTID 0..15, enabled boolean, group 0 or 1, priority 0..255. */
 export function checkSgiConfig(intid: unknown, config: unknown): asserts config is { readonly enabled?: boolean; readonly group?: 0 | 1; readonly priority?: number } {
-  if (typeof intid !== "number" || !Number.isInteger(intid) || intid < 0 || intid >= SGI_COUNT) throw new InvalidValueError(`SGI INTID must be 0..15, got ${describeValue(intid)}`, describeValue(intid), "intid");
+  checkIntid(intid);
   if (typeof config !== "object" || config === null || Array.isArray(config)) throw new InvalidOptionError("config", config, "an object { enabled?, group?, priority? }", "configureSgi");
   const c = config as Record<string, unknown>;
   for (const key of Object.keys(c)) {

@@ -6,7 +6,7 @@
  * interface side: acknowledge and EOI. The delivery side is SgiState (sgi-state.ts).
  */
 import { checkVcpu, describeValue, StateBufferError } from "../errors.ts";
-import { checkSgiConfig } from "./config-check.ts";
+import { checkIntid, checkSgiConfig } from "./config-check.ts";
 import { bitIndex, lastWordMask, lowestBit, vcpuBit } from "./bits.ts";
 import { DEFAULT_PRIORITY, SGI_COUNT, sgiStateLayout, SPURIOUS_INTID } from "./layout.ts";
 
@@ -93,26 +93,36 @@ export class SgiStore {
     }
   }
 
+  /** A caller's (vCPU, INTID): typed errors, never an index outside the bitmaps. */
+  #check(vcpu: number, intid: number): void {
+    checkVcpu(vcpu, this.count);
+    checkIntid(intid);
+  }
+
   /** Marks an SGI pending directly (no group filter, no kick). */
   setPending(vcpu: number, intid: number): void {
-    checkVcpu(vcpu, this.count);
+    this.#check(vcpu, intid);
     this.orBits(this.pending, bitIndex(this.words, intid, vcpu), vcpuBit(vcpu));
   }
 
   isPending(vcpu: number, intid: number): boolean {
+    this.#check(vcpu, intid);
     return (this.readWord(this.pending, bitIndex(this.words, intid, vcpu)) & vcpuBit(vcpu)) !== 0;
   }
 
   isActive(vcpu: number, intid: number): boolean {
+    this.#check(vcpu, intid);
     return (this.readWord(this.active, bitIndex(this.words, intid, vcpu)) & vcpuBit(vcpu)) !== 0;
   }
 
   isEnabled(vcpu: number, intid: number): boolean {
+    this.#check(vcpu, intid);
     return (this.readWord(this.enabled, bitIndex(this.words, intid, vcpu)) & vcpuBit(vcpu)) !== 0;
   }
 
   /** The group (0 or 1) vCPU `vcpu` configured for `intid`. */
   groupOf(vcpu: number, intid: number): 0 | 1 {
+    this.#check(vcpu, intid);
     return (this.readWord(this.group0, bitIndex(this.words, intid, vcpu)) & vcpuBit(vcpu)) !== 0 ? 0 : 1;
   }
 
@@ -181,6 +191,7 @@ export class SgiStore {
    * @returns the INTID, or 1023 when nothing can be signalled.
    */
   acknowledge(vcpu: number): number {
+    checkVcpu(vcpu, this.count);
     for (;;) {
       const intid = this.highestPending(vcpu);
       if (intid === SPURIOUS_INTID) return SPURIOUS_INTID;
@@ -198,6 +209,7 @@ export class SgiStore {
    * @returns the GICC_IAR value: INTID in bits 9:0, source CPU in bits 12:10; or 1023.
    */
   acknowledgeSource(vcpu: number): number {
+    checkVcpu(vcpu, this.count);
     const intid = this.highestPending(vcpu);
     if (intid === SPURIOUS_INTID) return SPURIOUS_INTID;
     const i = bitIndex(this.words, intid, vcpu);
@@ -216,6 +228,7 @@ export class SgiStore {
    * @returns false if it was not active (nothing changed).
    */
   eoi(vcpu: number, intid: number): boolean {
+    this.#check(vcpu, intid);
     return this.clearBits(this.active, bitIndex(this.words, intid, vcpu), vcpuBit(vcpu)) !== 0;
   }
 }
