@@ -2,4 +2,9 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { type CellJob, measureCell } from "./cell.ts";
 
-parentPort?.postMessage(measureCell(workerData as CellJob));
+const job = workerData as CellJob;
+if (job.setup !== undefined) {
+  const m = (await import(job.setup.module)) as { setupWorker: (data: unknown) => Promise<void> };
+  await m.setupWorker(job.setup.data);
+}
+parentPort?.postMessage(measureCell(job));

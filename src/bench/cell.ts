@@ -12,6 +12,7 @@ import { Topology } from "../topology/topology.ts";
 import type { BatchTargets } from "./targets.ts";
 import { bigintFloorRunner, type CellTiming, engineRunner, floorRunner, type PassInput, sinkFloorRunner, type Subject, timeCell } from "./timing.ts";
 import type { WriteBatch } from "./batch.ts";
+import type { WorkerSetup } from "./types.ts";
 
 /** Everything a cell needs, as plain data (it crosses a thread boundary). */
 export interface CellJob {
@@ -22,6 +23,8 @@ export interface CellJob {
   readonly targets: BatchTargets;
   readonly rounds: number;
   readonly passMs: number;
+  /** What the worker runs before timing (plugin engines register themselves there). */
+  readonly setup?: WorkerSetup;
 }
 
 /** Timing per subject name (engines and floors). */

@@ -91,6 +91,7 @@ async function timeCell(s: Settings, topology: Topology, workload: Workload, pre
     targets,
     rounds: s.rounds,
     passMs: s.passMs,
+    ...(s.workerSetup !== undefined ? { setup: s.workerSetup } : {}),
   };
   const timing = new Map(Object.entries(s.isolate ? await measureCellIsolated(job) : measureCell(job)));
   const ns = (name: string): number | null => timing.get(name)?.ns.median ?? null;

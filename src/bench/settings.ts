@@ -4,7 +4,7 @@ import { UsageError } from "../errors.ts";
 import { loadTopology } from "../topology/index.ts";
 import { MAX_VCPUS, type Topology } from "../topology/topology.ts";
 import type { Workload } from "./batch.ts";
-import type { BenchOptions } from "./types.ts";
+import type { BenchOptions, WorkerSetup } from "./types.ts";
 import { BUILTIN_WORKLOADS, resolveWorkload } from "./workloads.ts";
 
 const FULL_VCPUS = [4, 16, 64, 256, 512, 4096] as const;
@@ -37,6 +37,7 @@ export interface Settings {
   readonly memoryVcpus: number;
   readonly layouts: readonly string[];
   readonly isolate: boolean;
+  readonly workerSetup?: WorkerSetup;
 }
 
 /** Applies the defaults (and `quick`'s) to `o` and checks every number. */
@@ -66,5 +67,6 @@ export function settle(o: BenchOptions): Settings {
     memoryVcpus: checkPositive(o.memoryVcpus ?? MAX_VCPUS, "memory vCPUs", MAX_VCPUS),
     layouts: [...new Set(topologies.map((t) => layoutOf(t.name)))],
     isolate: o.isolate !== false,
+    ...(o.workerSetup !== undefined ? { workerSetup: o.workerSetup } : {}),
   };
 }

@@ -16,6 +16,17 @@ export interface GoalResult {
 }
 
 /** What to run. Every field is optional; `quick` changes the defaults. */
+/**
+ * A module a fresh cell worker imports before timing, and the data its `setupWorker(data)` gets:
+ * how engines registered at run time (`--engine` plugins) reach the worker's own registry
+ * without the bench layer knowing where they come from.
+ */
+export interface WorkerSetup {
+  /** URL of a module exporting `setupWorker(data: unknown): Promise<void>`. */
+  readonly module: string;
+  readonly data: unknown;
+}
+
 export interface BenchOptions {
   /** VM sizes (default 4,16,64,256,512,4096; quick: 64,512). */
   readonly vcpus?: readonly number[];
@@ -52,6 +63,8 @@ export interface BenchOptions {
    * engine's code then depends on the cells that ran before).
    */
   readonly isolate?: boolean;
+  /** Run in every cell worker before timing (e.g. to register plugin engines there). */
+  readonly workerSetup?: WorkerSetup;
 }
 
 /** One (engine, workload, topology) measurement. Ratios are null where an operand is missing. */

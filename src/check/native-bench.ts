@@ -8,9 +8,10 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { WriteBatch } from "../bench/batch.ts";
-import { BUILTIN_WORKLOADS } from "../bench/workloads.ts";
+import { BUILTIN_WORKLOADS, resolveWorkload } from "../bench/workloads.ts";
 import { PluginError } from "../errors.ts";
 import type { Topology } from "../topology/topology.ts";
+import { seedFor } from "../workload/rng.ts";
 import { compileCObject, findCCompiler, pluginCacheDir, pluginNativeDir } from "./compile.ts";
 import type { PluginEngine } from "./contract.ts";
 
@@ -107,15 +108,21 @@ function inputBytes(t: Topology, batches: readonly { name: string; batch: WriteB
   return Buffer.concat(parts.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
 }
 
-/** The workloads the native plugin bench times (the bench's built-ins but `mix`). */
+/** The workloads the native plugin bench times by default (the bench's built-ins but `mix`). */
 export const PLUGIN_BENCH_WORKLOADS = BUILTIN_WORKLOADS.filter((w) => w.name !== "mix").map((w) => w.name);
 
 /** Runs the bench binary on one topology. */
-export async function runPluginBench(bin: PluginBenchBinary, t: Topology, options: { writes: number; rounds: number; passMs: number; seed: number }): Promise<PluginBenchRun> {
+export async function runPluginBench(
+  bin: PluginBenchBinary,
+  t: Topology,
+  options: { writes: number; rounds: number; passMs: number; seed: number; workloads?: readonly string[] },
+): Promise<PluginBenchRun> {
   const batches: { name: string; batch: WriteBatch }[] = [];
-  for (const w of BUILTIN_WORKLOADS) {
-    if (!PLUGIN_BENCH_WORKLOADS.includes(w.name) || w.unsupported?.(t) !== undefined) continue;
-    batches.push({ name: w.name, batch: await w.generate({ topology: t, writes: options.writes, seed: options.seed }) });
+  for (const name of options.workloads ?? PLUGIN_BENCH_WORKLOADS) {
+    const w = resolveWorkload(name);
+    if (w.unsupported?.(t) !== undefined) continue;
+    // The bench cells' seed per (workload, topology), so the native bench times the very writes the JS cells timed.
+    batches.push({ name: w.name, batch: await w.generate({ topology: t, writes: options.writes, seed: seedFor(options.seed, w.name, t.name) }) });
   }
   const input = join(pluginCacheDir(), `plugin-bench-input-${String(process.pid)}.bin`);
   writeFileSync(input, inputBytes(t, batches, options.rounds, options.passMs));

@@ -5,11 +5,13 @@ import { formatReport } from "../bench/format.ts";
 import { runBench } from "../bench/run.ts";
 import type { BenchOptions } from "../bench/types.ts";
 import { BUILTIN_WORKLOADS, workloadFamilies } from "../bench/workloads.ts";
-import { parseEngineList } from "../engines/index.ts";
+import { ENGINE_NAMES, parseEngineList } from "../engines/index.ts";
 import { UsageError } from "../errors.ts";
 import { MAX_VCPUS } from "../topology/topology.ts";
 import { PRESET_NAMES } from "../topology/presets.ts";
 import { action, printJson } from "./contract.ts";
+import { engineFileOption, useEngineFiles } from "./engine-option.ts";
+import { loadTopology } from "../topology/index.ts";
 import { parseCount, parseIntList } from "./util.ts";
 
 interface BenchFlags {
@@ -28,6 +30,7 @@ interface BenchFlags {
   memory: boolean;
   progress: boolean;
   isolate: boolean;
+  engine?: string[];
 }
 
 function list(text: string, flag: string): string[] {
@@ -63,8 +66,7 @@ export function benchOptionsFromFlags(f: BenchFlags): BenchOptions {
 
 export function registerBench(program: Command): void {
   const families = [...workloadFamilies().keys()].map((p) => `${p}:<…>`);
-  program
-    .command("bench")
+  engineFileOption(program.command("bench"))
     .description("time every dispatch engine side by side: visits and ns per write, ratios to kvm-linear and to the floor, native anchor, memory")
     .option("--vcpus <list>", "VM sizes, comma-separated (default 4,16,64,256,512,4096; --quick: 64,512)")
     .option("--layouts <list>", `layout presets crossed with --vcpus (default kvm,sparse; any of ${PRESET_NAMES.join(", ")})`)
@@ -83,7 +85,14 @@ export function registerBench(program: Command): void {
     .option("--no-isolate", "time every cell in this thread instead of a fresh worker thread per cell")
     .action(
       action(async (flags: BenchFlags) => {
-        const options = benchOptionsFromFlags(flags);
+        const plugins = await useEngineFiles(flags);
+        const js = plugins.filter((p) => p.kind !== "c");
+        // TS/JS plugins join the JS cells (registered in each cell worker too); C plugins are timed natively below.
+        const options = {
+          ...benchOptionsFromFlags(flags),
+          ...(flags.engines === undefined && js.length > 0 ? { engines: [...ENGINE_NAMES, ...js.map((p) => p.name)] } : {}),
+          ...(js.length > 0 ? { workerSetup: (await import("../check/worker-setup.ts")).pluginWorkerSetup(js.map((p) => p.file)) } : {}),
+        };
         const bar = flags.progress && process.stderr.isTTY ? new SingleBar({ format: "bench [{bar}] {value}/{total} {label}", hideCursor: true, clearOnComplete: true, stream: process.stderr }) : null;
         bar?.start(1, 0, { label: "" });
         let report;
@@ -95,8 +104,14 @@ export function registerBench(program: Command): void {
         } finally {
           bar?.stop();
         }
-        if (flags.json === true) printJson("bench", report);
-        else process.stdout.write(formatReport(report));
+        let plugin;
+        if (plugins.length > 0) {
+          const { runPluginBenchPart } = await import("../check/bench-plugins.ts");
+          const { writes, rounds, passMs, seed, workloads } = report.settings;
+          plugin = await runPluginBenchPart(plugins, report.settings.topologies.map((t) => loadTopology(t)), { writes, rounds, passMs, seed, workloads });
+        }
+        if (flags.json === true) printJson("bench", plugin === undefined ? report : { ...report, plugins: plugin });
+        else process.stdout.write(formatReport(report) + (plugin === undefined ? "" : (await import("../check/bench-plugins.ts")).formatPluginBench(plugin)));
       }),
     );
 }

@@ -23,8 +23,10 @@ export function formatReplay(r: ReplayReport): string {
       "unsupported" in e
         ? `  ${name.padEnd(16)} unsupported: ${e.unsupported}`
         : `  ${name.padEnd(16)} mismatches ${String(e.mismatches).padStart(6)}  visits ${String(e.visits).padStart(10)}` +
-            (e.firstMismatch !== undefined ? `  first at line ${String(e.firstMismatch.line)}: expected [${e.firstMismatch.expected.join(",")}] got [${e.firstMismatch.actual.join(",")}]` : ""),
+            (e.firstMismatch !== undefined ? `  first at line ${String(e.firstMismatch.line)}: expected [${e.firstMismatch.expected.join(",")}] got [${e.firstMismatch.actual.join(",")}]` : "") +
+            (e.peer !== undefined ? `  [${e.peer}]` : ""),
     );
+    if ("rules" in e) for (const [rule, n] of Object.entries(e.rules ?? {})) lines.push(`    rule on ${String(n)} writes: ${rule}`);
   }
   const o = r.oracle;
   lines.push(

@@ -29,6 +29,8 @@ export interface LabOptions {
   readonly noBundledTraces?: boolean;
   /** Options passed to the benchmark as they are (tests use a tiny sweep). */
   readonly bench?: Readonly<Record<string, unknown>>;
+  /** Plugin engines (vsgi lab --engine), already registered: TS/JS ones are bundled into the explorer. */
+  readonly plugins?: readonly { readonly name: string; readonly file: string; readonly kind: string }[];
   /** Skip the benchmark, recording why (tests). */
   readonly skipBench?: string;
 }
@@ -147,7 +149,9 @@ export async function runLab(options: LabOptions, onProgress: (p: LabProgress) =
   onProgress({ phase: "report", done: 0, total: 1, label: "report" });
   let explorer: ExplorerScript;
   try {
-    explorer = { js: await buildExplorerBundle() };
+    const plugins = options.plugins ?? [];
+    explorer = { js: await buildExplorerBundle(plugins.filter((p) => p.kind !== "c")) };
+    for (const p of plugins) if (p.kind === "c") notes.push(`plugin ${p.name} (${p.file}) is a C engine: in the bench it is timed by vsgi bench --engine's native plugin bench, and the page's explorer cannot run it`);
   } catch (e) {
     explorer = { missing: `the explorer script could not be built (esbuild is a dev dependency: run npm ci): ${message(e)}` };
   }

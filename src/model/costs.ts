@@ -14,7 +14,7 @@ export interface Citation {
 export const CITATIONS = {
   maz: {
     id: "maz-2023",
-    text: "Marc Zyngier, \"KVM: arm64: Accelerate SGI dispatch\" (MPIDR index, Linux 6.7) cover letter, lore 20230907100931.1186690-1-maz@kernel.org: kvm-unit-tests ipi to the last vCPU of a 64-vCPU VM, Ampere Altra 3832 → 2593 ns; HiSilicon D06 (reply by Shameer Kolothum) 5309 → 2413 ns",
+    text: "Marc Zyngier, \"[PATCH 0/5] KVM: arm64: Accelerate lookup of vcpus by MPIDR values\" (MPIDR index, merged in Linux 6.7) cover letter, lore 20230907100931.1186690-1-maz@kernel.org: kvm-unit-tests ipi to the last vCPU of a 64-vCPU VM, Ampere Altra 3832 → 2593 ns; HiSilicon D06 (reply by Shameer Kolothum) 5309 → 2413 ns",
   },
   rfc: {
     id: "rfc-2023",

@@ -26,13 +26,16 @@ export function formatModel(r: ModelReport): string {
       for (const e of engines) {
         const cells = sizes.map((n) => {
           const row = r.rows.find((x) => x.workload === workload && x.delivery === delivery && x.engine === e && x.vcpus === n);
-          return (row === undefined ? "" : row.unsupported !== undefined ? "unsup" : pct(row.lookupShare, 1, "—")).padStart(7);
+          // "*": past the engine's peer's limit, a projection (see the note under the table).
+          return (row === undefined ? "" : row.unsupported !== undefined ? "unsup" : `${pct(row.lookupShare, 1, "—")}${row.projection !== undefined ? "*" : ""}`).padStart(7);
         });
         const be = r.breakEven.find((b) => b.workload === workload && b.delivery === delivery && b.engine === e);
-        lines.push(`  ${e.padEnd(16)}${cells.join("")}  ${be?.vcpus === null || be === undefined ? "never" : `${String(be.vcpus)} vCPUs`}`);
+        const beProjection = be?.vcpus === null || be === undefined ? undefined : r.rows.find((x) => x.engine === e && x.vcpus === be.vcpus)?.projection;
+        lines.push(`  ${e.padEnd(16)}${cells.join("")}  ${be?.vcpus === null || be === undefined ? "never" : `${String(be.vcpus)} vCPUs${beProjection !== undefined ? ` (${beProjection})` : ""}`}`);
       }
     }
   }
+  if (r.rows.some((x) => x.projection !== undefined)) lines.push("", "* beyond the peer's limit (KVM 512, QEMU virt 512, Xen 128 vCPUs): a projection of the algorithm, not a VM the peer can create");
   if (r.traces.length > 0) {
     lines.push("", "real traces fitted:");
     for (const t of r.traces) lines.push(`  ${t.trace}: ${String(t.vcpus)} vCPUs, ${String(t.writes)} writes, unicast ${pct(t.stats.unicastShare, 1, "—")}, INTIDs ${JSON.stringify(t.stats.byIntid)}, IRM ${String(t.stats.irm)}`);

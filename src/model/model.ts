@@ -11,6 +11,7 @@
  */
 import { decodeSgiInto, encodeSgiHiLo, newSgiWrite, SgiRegister } from "../arch/sgi-register.ts";
 import { engineNames, type EngineName, prepareEngines } from "../engines/index.ts";
+import { peerRulesOfEngine, projectionLabel } from "../engines/peers.ts";
 import type { DeliverySink } from "../state/sink.ts";
 import { pct } from "../util/percent.ts";
 import { presetTopology } from "../topology/presets.ts";
@@ -60,6 +61,8 @@ export interface ModelRow {
   /** lookup / total. */
   readonly lookupShare: number | null;
   readonly unsupported?: string;
+  /** Set past the engine's peer's limit: "beyond KVM's limit of 512 (projection)". */
+  readonly projection?: string;
 }
 
 /** The smallest swept VM size where an engine's lookup exceeds the threshold (null: none). */
@@ -156,7 +159,8 @@ export function runModel(options: ModelOptions): ModelOutput {
       for (const delivery of deliveries) {
         const perTarget = deliveryNs(machine, delivery, resident);
         for (const { engine, support } of prepared) {
-          const base = { workload: workload.name, delivery, engine: engine.name, topology: topology.name, vcpus: n };
+          const projection = projectionLabel(peerRulesOfEngine(engine.name), n);
+          const base = { workload: workload.name, delivery, engine: engine.name, topology: topology.name, vcpus: n, ...(projection !== undefined ? { projection } : {}) };
           const vpw = visits.get(engine.name);
           if (!support.supported || vpw === undefined) {
             rows.push({ ...base, visitsPerWrite: null, targetsPerWrite: Math.max(0, targets), lookupNs: null, totalNs: null, lookupShare: null, unsupported: support.supported ? "no writes" : support.reason });
@@ -213,7 +217,8 @@ export function answerParagraph(out: ModelOutput): string {
     const label = d === "gicv4.1" ? "With GICv4.1 direct vSGI" : "With list-register delivery";
     const linear = workloads.map((w) => {
       const b = be(w, d, "kvm-linear");
-      return `${w} ${b === null ? `never up to ${String(largest)}` : `from ${String(b)}`} (${pct(share(w, d, "kvm-linear", at))} at ${String(at)})`;
+      const beyond = b !== null && b > 512 ? " — beyond KVM's limit of 512 (projection)" : "";
+      return `${w} ${b === null ? `never up to ${String(largest)}${largest > 512 ? " (sizes past 512 are projections beyond KVM's limit)" : ""}` : `from ${String(b)}${beyond}`} (${pct(share(w, d, "kvm-linear", at))} at ${String(at)})`;
     });
     parts.push(`${label}, the Linux ≤ 6.6 linear walk's lookup exceeds ${t} of a whole vSGI for ${linear.join(", ")};`);
     let maxIndex = 0;
@@ -225,7 +230,9 @@ export function answerParagraph(out: ModelOutput): string {
     const fallback = workloads.map((w) => be(w, d, "kvm-mpidr-index")).filter((b): b is number => b !== null && b > at);
     parts.push(
       `the MPIDR index (KVM ≥ 6.7) stays at or below ${pct(maxIndex)} and vsgi at or below ${pct(maxVsgi)} at ${String(at)} vCPUs` +
-        (fallback.length > 0 ? `, and the index's lookup jumps past ${t} from ${String(Math.min(...fallback))} vCPUs, where its table no longer fits a page and it walks linearly.` : "."),
+        (fallback.length > 0
+          ? `, and the index's lookup jumps past ${t} from ${String(Math.min(...fallback))} vCPUs, where its table no longer fits a 4 KiB page and it walks linearly${Math.min(...fallback) > 512 ? " — beyond KVM's limit of 512 (projection)" : ""}.`
+          : "."),
     );
   }
   return parts.join(" ");

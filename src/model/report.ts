@@ -4,12 +4,13 @@
  * question it answers, the answer, and what each workload is.
  */
 import type { EngineName } from "../engines/engine.ts";
+import { engineNames } from "../engines/registry.ts";
 import { UsageError } from "../errors.ts";
 import { intidMixByName } from "../workload/profile.ts";
 import { getProfile } from "../workload/profiles.ts";
 import { MACHINE_NAMES, MACHINES } from "./costs.ts";
 import { measureModel, type MeasuredRow } from "./measure.ts";
-import { answerParagraph, DELIVERIES, type Delivery, MODEL_ENGINES, type ModelOutput, type ModelWorkload, runModel } from "./model.ts";
+import { answerParagraph, DELIVERIES, type Delivery, type ModelOutput, type ModelWorkload, runModel } from "./model.ts";
 import { type TraceMix, traceMix } from "./trace.ts";
 
 /** Default VM sizes: every power of two from 2 to 4096. */
@@ -75,7 +76,8 @@ export async function modelReport(r: ModelRequest = {}): Promise<ModelReport> {
     vcpus,
     layout,
     workloads: all,
-    engines: r.engines ?? MODEL_ENGINES,
+    // Read at run time: plugin engines (--engine) are registered after this module loads.
+    engines: r.engines ?? engineNames().filter((e) => e !== "reference"),
     deliveries: deliveries as Delivery[],
     machine,
     ...(r.resident !== undefined ? { resident: r.resident } : {}),

@@ -3,7 +3,10 @@
  * with the reference model, and the reference with the deliveries the traced system made (QEMU's
  * own `gicv3_redist_send_sgi` record, an oracle nobody here wrote).
  */
+import { beyondLimitReason } from "../engines/peer-support.ts";
 import { engineNames, type EngineName, prepareEngines, RecordingSink, routeOnEngines } from "../engines/index.ts";
+import { DEFAULT_PEER_INPUTS, peerOutcome } from "../engines/peer-outcome.ts";
+import { peerOfEngine } from "../engines/peers.ts";
 import { loadTopology, presetTopology } from "../topology/index.ts";
 import type { Topology } from "../topology/topology.ts";
 import type { TraceEvent, TraceFormat } from "./event.ts";
@@ -34,7 +37,17 @@ export interface Mismatch {
 }
 
 /** One engine's result over the trace. */
-export type EngineReplay = { mismatches: number; visits: number; firstMismatch?: Mismatch } | { unsupported: string };
+export type EngineReplay =
+  | {
+      mismatches: number;
+      visits: number;
+      firstMismatch?: Mismatch;
+      /** The peer the engine models (`kvm-6.6`, `qemu-7.2+`, …). */
+      peer?: string;
+      /** Writes on which each of the peer's rules changed the outcome (all SGIs Group 1, every vCPU online). */
+      rules?: Record<string, number>;
+    }
+  | { unsupported: string; peer?: string };
 
 /** What `vsgi replay --json` prints for one trace. */
 export interface ReplayReport {
@@ -105,7 +118,12 @@ export async function replayTrace(path: string, options: ReplayOptions = {}): Pr
   const prepared = prepareEngines(topology, withRef);
   const sink = new RecordingSink(topology.count);
   const engines: Record<string, EngineReplay> = {};
-  for (const { engine, support } of prepared) engines[engine.name] = support.supported ? { mismatches: 0, visits: 0 } : { unsupported: support.reason };
+  for (const { engine, support } of prepared) {
+    const peer = peerOfEngine(engine.name).id;
+    // A VM past the peer's limit is not a run of that peer (its lookup would still be a projection).
+    if (support.supported && support.projection !== undefined) engines[engine.name] = { unsupported: beyondLimitReason(peerOfEngine(engine.name), topology.count), peer };
+    else engines[engine.name] = support.supported ? { mismatches: 0, visits: 0, peer, rules: {} } : { unsupported: support.reason, peer };
+  }
   const stats = new TraceStatsAccumulator(topology);
   const oracle: { checked: number; mismatches: number; firstMismatch: Mismatch | null } = { checked: 0, mismatches: 0, firstMismatch: null };
   let writes = 0;
@@ -124,6 +142,7 @@ export async function replayTrace(path: string, options: ReplayOptions = {}): Pr
       const acc = engines[name];
       if (acc === undefined || !("mismatches" in acc) || !("targets" in r)) continue;
       acc.visits += r.visits;
+      if (acc.rules !== undefined) for (const rule of peerOutcome(name, r.targets, e.write, DEFAULT_PEER_INPUTS).rules) acc.rules[rule] = (acc.rules[rule] ?? 0) + 1;
       if (r.duplicates > 0 || !sameList(r.targets, ref.targets)) {
         acc.mismatches++;
         acc.firstMismatch ??= { line: e.line, sender: e.sender, value: hex(e), expected: ref.targets, actual: r.targets };

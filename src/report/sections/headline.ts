@@ -1,4 +1,5 @@
 /** The headline section: vsgi against each engine at the headline size, with the goals' verdicts. */
+import { peerRulesOfEngine, projectionLabel } from "../../engines/peers.ts";
 import { orderEngines } from "../../engines/registry.ts";
 import { esc, fmt, geomean, machineText } from "../format.ts";
 import { missingBox, table } from "../markup.ts";
@@ -52,6 +53,11 @@ export function headline(bench: BenchOutput): string {
         }),
       ];
     });
+  // A peer's engine past the VM size its peer can create is a projection, and says so.
+  const heading = (e: string): string => {
+    const label = projectionLabel(peerRulesOfEngine(e), at);
+    return label === undefined ? esc(e) : `${esc(e)}<br><span class="dim">${esc(label)}</span>`;
+  };
   const nsRows = metricRows("nsPerWrite");
   const visitRows = metricRows("visitsPerWrite");
   // One sentence per engine: geometric mean, over the workloads measured at this size, of its time ÷ vsgi's.
@@ -72,14 +78,15 @@ export function headline(bench: BenchOutput): string {
       const lo = Math.min(...ratios);
       const hi = Math.max(...ratios);
       const visits = visitRatios.length > 0 ? ` and examines <strong>${fmt(geomean(visitRatios))}×</strong> as many vCPUs` : "";
-      return `<li><strong>${esc(e)}</strong> takes <strong>${fmt(geomean(ratios))}×</strong> vsgi's time per write${visits} (geometric means over ${String(ratios.length)} workload${ratios.length === 1 ? "" : "s"}; time ${fmt(lo)}× to ${fmt(hi)}×).</li>`;
+      const label = projectionLabel(peerRulesOfEngine(e), at);
+      return `<li><strong>${esc(e)}</strong>${label === undefined ? "" : ` (${esc(label)})`} takes <strong>${fmt(geomean(ratios))}×</strong> vsgi's time per write${visits} (geometric means over ${String(ratios.length)} workload${ratios.length === 1 ? "" : "s"}; time ${fmt(lo)}× to ${fmt(hi)}×).</li>`;
     });
   return `<section id="headline"><h2>Headline: vsgi vs each engine at ${String(at)} vCPUs</h2>
 <p class="machine">Measured on ${esc(machineText(bench.machine))}, ${esc(bench.machine.date)}.</p>
 ${busyNote(bench)}
 <ul class="headline">${sentences.join("")}</ul>
-${table(`ns per write at ${String(at)} vCPUs (median; <span class="ratio">×</span> = ÷ vsgi)`, ["workload", ...engines.map(esc)], nsRows, "matrix")}
-${table(`Visits per write at ${String(at)} vCPUs (vCPU records or table slots examined; <span class="ratio">×</span> = ÷ vsgi)`, ["workload", ...engines.map(esc)], visitRows, "matrix")}
+${table(`ns per write at ${String(at)} vCPUs (median; <span class="ratio">×</span> = ÷ vsgi)`, ["workload", ...engines.map(heading)], nsRows, "matrix")}
+${table(`Visits per write at ${String(at)} vCPUs (vCPU records or table slots examined; <span class="ratio">×</span> = ÷ vsgi)`, ["workload", ...engines.map(heading)], visitRows, "matrix")}
 ${goalsTable(bench)}
 </section>`;
 }

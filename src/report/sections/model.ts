@@ -50,7 +50,12 @@ export function modelSection(results: LabResults): string {
         const b = model.breakEven.find((x) => x.workload === w && x.delivery === d && x.engine === e);
         if (b === undefined) return "";
         const unsupported = rows.every((r) => r.workload !== w || r.engine !== e || r.lookupShare === null);
-        return unsupported ? `<span class="dim">unsupported</span>` : b.vcpus === null ? `<span class="ok">never</span>` : `from ${String(b.vcpus)}`;
+        const projection = b.vcpus === null ? undefined : rows.find((r) => r.engine === e && r.vcpus === b.vcpus)?.projection;
+        return unsupported
+          ? `<span class="dim">unsupported</span>`
+          : b.vcpus === null
+            ? `<span class="ok">never</span>`
+            : `from ${String(b.vcpus)}${projection === undefined ? "" : ` <span class="dim">${esc(projection)}</span>`}`;
       }),
     ]),
   );
@@ -62,7 +67,8 @@ export function modelSection(results: LabResults): string {
 ${table(`Priced terms: ${esc(m.name)} — ${esc(m.description)}`, ["term", "ns", "how", "sources"], terms)}
 <div class="charts">${charts.join("\n")}</div>
 ${traceCharts.length > 0 ? `<details><summary>The same for the ${String(traceCharts.length)} real-trace mixes</summary><div class="charts">${traceCharts.join("\n")}</div></details>` : ""}
-${table(`Lookup share of a whole vSGI at ${String(at)} vCPUs (${esc(model.layout)} layout)`, ["workload / delivery", ...engines.map(esc)], shareRows, "matrix")}
+${table(`Lookup share of a whole vSGI at ${String(at)} vCPUs (${esc(model.layout)} layout)`, ["workload / delivery", ...engines.map((e) => { const p = rows.find((r) => r.engine === e && r.vcpus === at)?.projection; return p === undefined ? esc(e) : `${esc(e)}<br><span class="dim">${esc(p)}</span>`; })], shareRows, "matrix")}
+<p class="dim">Peers' limits: KVM 512 vCPUs, QEMU virt 512, Xen 128; shares past them (charts included) are projections of the algorithm, not VMs the peer can create.</p>
 ${table(`VM size from which the lookup exceeds ${pct(model.threshold)} of a whole vSGI (sizes ${sizes.join(", ")})`, ["workload / delivery", ...engines.map(esc)], beRows, "matrix")}
 ${traces.length > 0 ? `<p>Real-trace mixes (a Linux-guest profile fitted to each bundled trace's statistics, then priced at every size):</p><ul>${traces.join("")}</ul>` : ""}
 <details><summary>Sources</summary><ul>${model.citations.map((c) => `<li>[${esc(c.id)}] ${esc(c.text)}</li>`).join("")}</ul></details>
