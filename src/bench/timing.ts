@@ -204,7 +204,7 @@ function timePass(runner: Runner, input: PassInput, reps: number): { cpu: number
   // Counters restart every pass: a cell's broadcasts would otherwise push them past V8's small
   // integer range (2^30) and change how the state's fields are stored, and its code, mid-cell.
   const st = input.state;
-  st.delivered = st.coalesced = st.kicks = st.groupFiltered = 0;
+  st.resetCounters();
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   runner(input, reps);
@@ -231,7 +231,7 @@ export function timeCell(subjects: readonly Subject[], input: PassInput, rounds:
   const best = new Map<string, number>();
   for (const s of subjects) {
     const st = input.state;
-    st.delivered = st.coalesced = st.kicks = st.groupFiltered = 0;
+    st.resetCounters();
     visits.set(s.name, s.runner(input, 1));
   }
   for (let sweep = 0; sweep < 2; sweep++) {

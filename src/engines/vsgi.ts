@@ -155,6 +155,15 @@ export class VsgiEngine implements Engine {
       sink.deliverAllBut(sender, w);
       return this.#words;
     }
+    return this.#targeted(w, sink);
+  }
+
+  /**
+   * IRM = 0: the cluster row, then the TargetList. Apart from `dispatch` so that stays a few
+   * bytes long: V8 inlines small functions only, and a dispatch inlined into its caller saves a
+   * call on every write.
+   */
+  #targeted(w: SgiWrite, sink: DeliverySink): number {
     let row: number;
     if (((w.aff3 << 8) | w.aff2) === this.#flatKey) {
       row = this.#l1[w.aff1]!;
@@ -189,9 +198,13 @@ export class VsgiEngine implements Engine {
         return popcount32(tl);
       }
       if ((tl & present) === present) {
-        const gw = this.#groupWord;
-        const gm = this.#groupMask;
-        for (let g = this.#groupStart[sub]!, e = this.#groupStart[sub + 1]!; g < e; g++) sink.deliverWord(gw[g]!, gm[g]!, w);
+        const from = this.#groupStart[sub]!;
+        const to = this.#groupStart[sub + 1]!;
+        if (sink.deliverWords !== undefined) {
+          sink.deliverWords(this.#groupWord, this.#groupMask, from, to, popcount32(present), w);
+        } else {
+          for (let g = from; g < to; g++) sink.deliverWord(this.#groupWord[g]!, this.#groupMask[g]!, w);
+        }
         return popcount32(tl);
       }
     }

@@ -27,9 +27,11 @@ export class SgiState extends SgiStore implements DeliverySink {
    * overridable word operations `orBits`, `clearBits` and `readWord`.
    */
   readonly #plain: boolean;
+  /** The pending bitmaps as int32 words, for the fast paths (no uint32 → double conversions). */
+  readonly #pending: Int32Array;
 
-  /** Deliveries accepted (newly pending + coalesced). */
-  delivered = 0;
+  /** GICv2: deliveries of a new source to an SGI another source had already made pending. */
+  protected sourceOnly = 0;
   /** Deliveries to an SGI that was already pending (one pending SGI remains: not a loss). */
   coalesced = 0;
   /** Targets newly made pending (each kicked once). */
@@ -42,12 +44,26 @@ export class SgiState extends SgiStore implements DeliverySink {
   constructor(count: number, buffer?: ArrayBuffer | SharedArrayBuffer) {
     super(count, buffer);
     this.#plain = new.target === SgiState;
+    this.#pending = new Int32Array(this.pending.buffer, this.pending.byteOffset, this.pending.length);
   }
 
   /** Reset state (see SgiStore.reset) and zeroed counters. */
   override reset(): void {
     super.reset();
-    this.delivered = this.coalesced = this.kicks = this.groupFiltered = 0;
+    this.resetCounters();
+  }
+
+  /**
+   * Deliveries accepted (newly pending + coalesced), derived so the hot paths update one
+   * counter per target rather than two.
+   */
+  get delivered(): number {
+    return this.kicks + this.coalesced + this.sourceOnly;
+  }
+
+  /** Zeroes the counters. */
+  resetCounters(): void {
+    this.coalesced = this.kicks = this.groupFiltered = this.sourceOnly = 0;
   }
 
   deliver(vcpu: number, w: SgiWrite): void {
@@ -58,7 +74,6 @@ export class SgiState extends SgiStore implements DeliverySink {
       return;
     }
     const old = this.pending[i]!;
-    this.delivered++;
     if ((old & bit) !== 0) {
       this.coalesced++;
       return;
@@ -75,13 +90,13 @@ export class SgiState extends SgiStore implements DeliverySink {
     }
     // Group 1 with nobody listening for kicks: kept small so the JIT inlines it into engines.
     const m = mask | 0;
+    const p = this.#pending;
     const i = w.intid * this.words + word;
-    const old = this.pending[i]! | 0;
-    this.pending[i] = old | m;
+    const old = p[i]!;
+    p[i] = old | m;
     const total = popcount32(m);
     const both = old & m;
     const coalesced = both === 0 ? 0 : both === m ? total : popcount32(both);
-    this.delivered += total;
     this.coalesced += coalesced;
     this.kicks += total - coalesced;
   }
@@ -108,7 +123,6 @@ export class SgiState extends SgiStore implements DeliverySink {
     const fresh = newly >>> 0;
     const total = popcount32(m);
     const kicked = fresh === m ? total : popcount32(fresh);
-    this.delivered += total;
     this.coalesced += total - kicked;
     this.kicks += kicked;
     if (this.onKick !== null) {
@@ -117,53 +131,76 @@ export class SgiState extends SgiStore implements DeliverySink {
   }
 
   deliverAllBut(sender: number, w: SgiWrite): void {
-    const words = this.words;
-    const base = w.intid * words;
-    const senderWord = sender >>> 5;
     if (this.#plain && w.register === SgiRegister.SGI1R && this.onKick === null) {
-      // The common case (Group 1, nobody listening for kicks): every real vCPU but the sender
-      // is delivered, so whole words are set to all-ones and only the coalesced count needs the
-      // old words (no popcount for an idle or an all-pending word). The sender's word and the
-      // last (partial) word take their mask; no bit is ever set that should not be.
-      const pending = this.pending;
-      const last = base + words - 1;
-      const senderAt = senderWord < words ? base + senderWord : last;
-      let coalesced = 0;
-      // Whole words before the sender's, then after it, then the sender's and the last word.
-      for (let k = base; k < senderAt; k++) {
-        const old = pending[k]! | 0;
-        if (old !== 0) coalesced += old === -1 ? 32 : popcount32(old);
-        pending[k] = -1;
-      }
-      for (let k = senderAt + 1; k < last; k++) {
-        const old = pending[k]! | 0;
-        if (old !== 0) coalesced += old === -1 ? 32 : popcount32(old);
-        pending[k] = -1;
-      }
-      const lastMask = this.lastMask | 0;
-      const senderMask = ~vcpuBit(sender);
-      if (senderAt !== last) {
-        const old = pending[senderAt]! | 0;
-        const both = old & senderMask;
-        if (both !== 0) coalesced += popcount32(both);
-        pending[senderAt] = old | senderMask;
-      }
-      const lastOld = pending[last]! | 0;
-      const lastWordBits = senderWord < words && senderAt === last ? lastMask & senderMask : lastMask;
-      const lastBoth = lastOld & lastWordBits;
-      if (lastBoth !== 0) coalesced += popcount32(lastBoth);
-      pending[last] = lastOld | lastWordBits;
-      const total = sender >>> 0 < this.count ? this.count - 1 : this.count;
-      this.delivered += total;
-      this.coalesced += coalesced;
-      this.kicks += total - coalesced;
+      this.#broadcast(sender, w.intid);
       return;
     }
+    const words = this.words;
+    const senderWord = sender >>> 5;
     for (let k = 0; k < words; k++) {
       let mask = k === words - 1 ? this.lastMask : 0xffff_ffff;
       if (k === senderWord) mask &= ~vcpuBit(sender);
       this.#deliverWordGeneral(k, mask, w);
     }
+  }
+
+  /**
+   * IRM = 1 in the common case (plain state, Group 1, nobody listening for kicks): one OR per
+   * word and the newly pending counted by popcount of the bits that were clear. Every word gets
+   * all its real vCPUs, then the sender's bit is put back as it was (an all-but-self write never
+   * changes the sender's own pending state). Small, so the JIT inlines it into engines.
+   */
+  #broadcast(sender: number, intid: number): void {
+    const p = this.#pending;
+    const base = intid * this.words;
+    const last = base + this.words - 1;
+    const self = sender >>> 0 < this.count;
+    const at = base + (sender >>> 5);
+    const atOld = self ? p[at]! : 0;
+    let newly = 0;
+    for (let k = base; k < last; k++) {
+      const old = p[k]!;
+      // An idle or an all-pending word (the usual ones) needs no popcount.
+      if (old !== -1) newly += old === 0 ? 32 : 32 - popcount32(old);
+      p[k] = -1;
+    }
+    const lastOld = p[last]!;
+    const lastNew = lastOld | this.lastMask;
+    newly += popcount32(lastNew ^ lastOld);
+    p[last] = lastNew;
+    const bit = vcpuBit(sender);
+    if (self && (atOld & bit) === 0) {
+      p[at] = p[at]! & ~bit;
+      newly--;
+    }
+    const total = self ? this.count - 1 : this.count;
+    this.coalesced += total - newly;
+    this.kicks += newly;
+  }
+
+  /**
+   * Several words of one multi-target write: word `words[g]` gets `masks[g]` for g in
+   * [from, to), `total` bits in all — one call for a whole cluster whose vCPUs span several
+   * bitmap words (vsgi on a sparse layout), the same as `deliverWord` per group.
+   */
+  deliverWords(words: Int32Array, masks: Int32Array, from: number, to: number, total: number, w: SgiWrite): void {
+    if (!this.#plain || w.register !== SgiRegister.SGI1R || this.onKick !== null) {
+      for (let g = from; g < to; g++) this.#deliverWordGeneral(words[g]!, masks[g]!, w);
+      return;
+    }
+    const p = this.#pending;
+    const base = w.intid * this.words;
+    let coalesced = 0;
+    for (let g = from; g < to; g++) {
+      const i = base + words[g]!;
+      const m = masks[g]!;
+      const old = p[i]!;
+      p[i] = old | m;
+      const both = old & m;
+      if (both !== 0) coalesced += popcount32(both);
+    }
+    this.coalesced += coalesced;
+    this.kicks += total - coalesced;
   }
 
   /**
@@ -178,7 +215,6 @@ export class SgiState extends SgiStore implements DeliverySink {
     for (let m = targets; m !== 0; m &= m - 1) {
       const t = lowestBit(m);
       reached++;
-      this.delivered++;
       const k = t * SGI_COUNT + intid;
       const had = this.sources[k]!;
       if ((had & from) !== 0) {
@@ -189,9 +225,10 @@ export class SgiState extends SgiStore implements DeliverySink {
       if (this.orBits(this.pending, bitIndex(this.words, intid, t), vcpuBit(t)) !== 0) {
         this.kicks++;
         this.onKick?.(t, intid);
+      } else {
+        this.sourceOnly++;
       }
     }
     return reached;
   }
-
 }

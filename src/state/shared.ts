@@ -169,7 +169,6 @@ export class AtomicSgiState extends SgiState {
       this.groupFiltered++;
       return;
     }
-    this.delivered++;
     // The OR's old value is the only trustworthy "was it pending?": a separate read could be stale.
     if ((Atomics.or(this.pending, i, bit) & bit) !== 0) {
       this.coalesced++;

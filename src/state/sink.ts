@@ -13,6 +13,12 @@ export interface DeliverySink {
    * when present (vsgi's multi-target lists) and fall back to `deliver` otherwise.
    */
   deliverWord?(word: number, mask: number, w: SgiWrite): void;
+  /**
+   * Optional batch of `deliverWord`: word `words[g]` gets `masks[g]` for g in [from, to), in
+   * that order, exactly as `deliverWord` per group would; `total` is the number of set bits in
+   * those masks (the caller knows it, so the sink need not count).
+   */
+  deliverWords?(words: Int32Array, masks: Int32Array, from: number, to: number, total: number, w: SgiWrite): void;
 }
 
 /** Called once per (vCPU, INTID) that newly became pending. */
