@@ -18,6 +18,7 @@
  * gic.eoi(496, 1);
  * ```
  * @packageDocumentation
+ * @module vsgi
  */
 export {
   decodeGicdSgir,
@@ -42,6 +43,19 @@ export {
 } from "./arch/sgi-register.ts";
 export { formatHex, joinU64, parseRegisterValue, splitU64 } from "./arch/value.ts";
 export { type Engine, type EngineName, type Support } from "./engines/engine.ts";
+export type { GuestException, PeerFront } from "./engines/peer-sink.ts";
+export {
+  type Citation as PeerCitation,
+  type DuplicateRule,
+  type Filter3Rule,
+  type GroupRule,
+  MATRIX_ROWS,
+  type MatrixRow,
+  PEER_IDS,
+  type PeerId,
+  type PeerModel,
+  type PeerRules,
+} from "./engines/peers.ts";
 export { createEngine, ENGINE_NAMES, type EngineEntry, engineNames, isEngineName, registerEngine } from "./engines/registry.ts";
 export {
   ErrorCode,

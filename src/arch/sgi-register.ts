@@ -18,6 +18,7 @@ export const SgiRegister = { SGI1R: 0, SGI0R: 1, ASGI1R: 2 } as const;
 export type SgiRegister = (typeof SgiRegister)[keyof typeof SgiRegister];
 /** Register names as the CLI and JSON spell them. */
 export const SGI_REGISTER_NAMES = ["sgi1r", "sgi0r", "asgi1r"] as const;
+/** The CLI and JSON name of an SGI register: `sgi1r`, `sgi0r` or `asgi1r`. */
 export type SgiRegisterName = (typeof SGI_REGISTER_NAMES)[number];
 /** The architectural name of each register. */
 export const SGI_REGISTER_ARCH_NAMES = ["ICC_SGI1R_EL1", "ICC_SGI0R_EL1", "ICC_ASGI1R_EL1"] as const;

@@ -18,6 +18,7 @@ import type { EngineName } from "./engine.ts";
 
 /** A peer model: a hypervisor version vsgi reproduces (or the architecture itself). */
 export const PEER_IDS = ["architecture", "kvm-6.6", "rfc-v2", "kvm-6.7", "kvm-6.10+", "qemu-7.2+", "xen-4.x"] as const;
+/** The id of a peer model (a hypervisor version read, or the architecture). */
 export type PeerId = (typeof PEER_IDS)[number];
 
 /** How a peer treats the target's configured group for INTID n. */
@@ -70,6 +71,7 @@ export interface PeerModel {
 
 /** Rows of the "Where the peers differ" matrix. */
 export const MATRIX_ROWS = ["group handling", "filter 3", "offline targets", "RS", "duplicate MPIDRs", "Aff0 > 15", "limits"] as const;
+/** One row of the "Where the peers differ" matrix. */
 export type MatrixRow = (typeof MATRIX_ROWS)[number];
 
 const LINUX_66 = "Linux 6.6 (unchanged since 5.x)";

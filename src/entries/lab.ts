@@ -12,14 +12,32 @@
  * console.log(results.get("kvm-linear")); // { targets: [496, 511], visits: …, duplicates: 0 }
  * ```
  * @packageDocumentation
+ * @module vsgi/lab
  */
 export { decodeSgiInto, decodeSgiRegister, newSgiWrite } from "../arch/sgi-register.ts";
 export { RecordingSink } from "../engines/recording-sink.ts";
 export { type PreparedEngine, prepareEngines, type RouteResult, routeOnEngines } from "../engines/prepared.ts";
 export { type SgiStateLayout, sgiStateLayout } from "../state/layout.ts";
-export { linuxSgi1rWrites } from "../workload/linux-gicv3.ts";
-export { type BenchOptions, type BenchProgress, type BenchReport, type BenchResult, runBench } from "../bench/index.ts";
-export { type ModelOptions, type ModelOutput, runModel as runCostModel } from "../model/model.ts";
+export { type HiLo, linuxSgi1rWrites } from "../workload/linux-gicv3.ts";
+export {
+  type BenchOptions,
+  type BenchProgress,
+  type BenchReport,
+  type BenchResult,
+  type FloorResult,
+  type GoalResult,
+  type MemoryResult,
+  type NativeResult,
+  runBench,
+  type SkippedCell,
+} from "../bench/index.ts";
+export type { Citation, CostTerm, MachineCosts } from "../model/costs.ts";
+export type { MeasuredRow } from "../model/measure.ts";
+export type { LinuxIpiProfile, MulticastSize } from "../workload/profile.ts";
+export type { Histogram } from "../workload/stats.ts";
+export { type BreakEven, type ModelOptions, type ModelOutput, type ModelRow, type ModelWorkload, runModel as runCostModel } from "../model/model.ts";
+export type { ModelReport } from "../model/report.ts";
 export { bundledTraces, type LabOptions, type LabOutcome, type LabProgress, runLab } from "../lab/run.ts";
 export { renderReport } from "../report/page.ts";
-export type { LabResults } from "../report/types.ts";
+export type { ExplorerScript } from "../report/sections/explorer.ts";
+export type { LabResults, Machine, Missing, TraceFailure, TraceReplay } from "../report/types.ts";

@@ -10,13 +10,14 @@
  * console.log(report.writes, report.engines.vsgi);
  * ```
  * @packageDocumentation
+ * @module vsgi/node
  */
 export { loadTopology } from "../topology/index.ts";
 export { makeEvent, TRACE_FORMATS, type TraceEvent, type TraceFormat, type TraceParser } from "../trace/event.ts";
 export { formatJsonlEvent, formatJsonlHeader, JSONL_VERSION } from "../trace/jsonl.ts";
 export { parseFormatOption, type ReadTraceOptions, readTrace, readTraceFrom, type TraceOpener, TraceReader } from "../trace/read.ts";
 export { type EngineReplay, hasMismatch, type Mismatch, type ReplayOptions, type ReplayReport, replayTrace } from "../trace/replay.ts";
-export type { TraceStats } from "../trace/stats.ts";
+export { SPLIT_GAP_US, type TraceStats } from "../trace/stats.ts";
 export { compareIntent, type IntentReport } from "../trace/intent.ts";
 export { capture, type CaptureOptions, type CaptureResult, consolePathFor } from "../trace/capture/run.ts";
 export { runStress, type StressOptions, type StressResult } from "../concurrent/stress.ts";

@@ -37,8 +37,8 @@ const TopologyJson = v.strictObject({
   ),
 });
 
-/** The parsed document, before the MPIDRs are checked as affinities. */
-export type TopologyJsonDocument = v.InferOutput<typeof TopologyJson>;
+// No exported type is derived from the schema: the published .d.ts must not need valibot's
+// types (they reference DOM Blob/File, which a consumer without DOM or @types/node lacks).
 
 type IssuePath = readonly (string | number)[];
 

@@ -30,6 +30,7 @@ export interface TraceEvent {
 
 /** The trace formats vsgi reads. */
 export const TRACE_FORMATS = ["qemu", "ftrace", "jsonl"] as const;
+/** A trace file format vsgi reads: one of `TRACE_FORMATS`. */
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
 
 /** A line-oriented importer: fed every line in order, it appends finished events to `out`. */
