@@ -7,7 +7,7 @@ import { formatAffinity, mpidrOfAffinity } from "../arch/mpidr.ts";
 import { describeValue, TopologyError } from "../errors.ts";
 import { escapeControl } from "../util/printable.ts";
 
-/** Largest VM vsgi models (KVM's default layout reaches 4096 vCPUs before Aff2 is needed). */
+/** Largest VM vsgi models (KVM's default layout reaches 4096 vCPUs before Aff2 is needed; KVM itself creates at most 512, so larger sizes are projections for its engines). */
 export const MAX_VCPUS = 4096;
 
 /** An immutable, validated vCPU layout. */
