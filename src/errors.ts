@@ -102,6 +102,11 @@ export class PluginError extends VsgiError {
   }
 }
 
+/** Checks that `intid` is an SGI INTID, an integer in 0..15. */
+export function checkIntid(intid: number, where = "intid"): void {
+  if (!Number.isInteger(intid) || intid < 0 || intid > 15) throw new InvalidValueError(`SGI INTID must be an integer 0..15 (${where}), got ${String(intid)}`, String(intid), where);
+}
+
 /** Checks that `vcpu` is an integer id in 0..count-1. */
 export function checkVcpu(vcpu: number, count: number, where = "vcpu"): void {
   if (!Number.isInteger(vcpu) || vcpu < 0 || vcpu >= count) throw new UnknownVcpuError(vcpu, count, where);

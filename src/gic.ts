@@ -19,7 +19,7 @@ import type { Engine, EngineName } from "./engines/engine.ts";
 import { type GuestException, PeerFront } from "./engines/peer-sink.ts";
 import { type PeerRules, peerRulesOfEngine } from "./engines/peers.ts";
 import { createEngine } from "./engines/registry.ts";
-import { checkVcpu, InvalidRegisterError, TopologyError, UsageError } from "./errors.ts";
+import { checkIntid, checkVcpu, InvalidRegisterError, InvalidValueError, TopologyError, UsageError } from "./errors.ts";
 import { SGI_COUNT, SPURIOUS_INTID } from "./state/layout.ts";
 import { SgiState } from "./state/sgi-state.ts";
 import { KickRouter } from "./state/kick-router.ts";
@@ -266,14 +266,21 @@ export class VirtualGic {
 
   /**
    * End of interrupt: the SGI leaves the active state. GICv3 takes the INTID, GICv2 the value
-   * acknowledge returned (its INTID bits are used). Returns false, and counts it, if the SGI
-   * was not active.
+   * acknowledge returned (its INTID bits are used). Returns false, and counts it in
+   * `diagnostics.spuriousEois`, when the GIC ignores the EOI: the SGI was not active, or the INTID
+   * is a special one (1020..1023).
+   * @throws InvalidValueError for a value that is no SGI INTID (16..1019, above 1023, negative).
    */
   eoi(vcpu: number, intidOrIar: number): boolean {
     checkVcpu(vcpu, this.topology.count);
+    const max = this.gicVersion === 3 ? 1023 : 0x1fff; // GICv2: INTID 9:0 and source CPU 12:10
     const intid = intidOrIar & 0x3ff;
-    // On a shared state another thread may EOI the same SGI: only the state's clear decides.
-    if (!Number.isInteger(intidOrIar) || intidOrIar < 0 || intid >= SGI_COUNT || !this.state.eoi(vcpu, intid)) {
+    if (!Number.isInteger(intidOrIar) || intidOrIar < 0 || intidOrIar > max || (intid >= SGI_COUNT && intid < 1020)) {
+      throw new InvalidValueError(`EOI of ${String(intidOrIar)} on vCPU ${String(vcpu)}: VirtualGic handles SGIs, INTIDs 0..15`, String(intidOrIar), "intid");
+    }
+    // INTIDs 1020..1023 are special: the GIC ignores their EOI. On a shared state another thread
+    // may EOI the same SGI: only the state's clear decides.
+    if (intid >= SGI_COUNT || !this.state.eoi(vcpu, intid)) {
       this.diagnostics.spuriousEois++;
       return false;
     }
@@ -291,6 +298,7 @@ export class VirtualGic {
   /** Whether `intid` is pending on `vcpu`. */
   isPending(vcpu: number, intid: number): boolean {
     checkVcpu(vcpu, this.topology.count);
+    checkIntid(intid);
     return this.state.isPending(vcpu, intid);
   }
 }

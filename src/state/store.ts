@@ -5,7 +5,7 @@
  * through (overridden with `Atomics` by AtomicSgiState); configuration, queries and the CPU
  * interface side: acknowledge and EOI. The delivery side is SgiState (sgi-state.ts).
  */
-import { checkVcpu } from "../errors.ts";
+import { checkIntid, checkVcpu, InvalidValueError } from "../errors.ts";
 import { bitIndex, lastWordMask, lowestBit, vcpuBit } from "./bits.ts";
 import { DEFAULT_PRIORITY, SGI_COUNT, sgiStateLayout, SPURIOUS_INTID } from "./layout.ts";
 
@@ -44,7 +44,7 @@ export class SgiStore {
     const fresh = buffer === undefined;
     this.buffer = buffer ?? new ArrayBuffer(layout.bytes);
     if (this.buffer.byteLength < layout.bytes) {
-      throw new RangeError(`SGI state buffer of ${String(this.buffer.byteLength)} bytes is too small for ${String(count)} vCPUs (${String(layout.bytes)} needed)`);
+      throw new InvalidValueError(`SGI state buffer of ${String(this.buffer.byteLength)} bytes is too small for ${String(count)} vCPUs (${String(layout.bytes)} needed)`, String(this.buffer.byteLength), "buffer");
     }
     const bitmap = SGI_COUNT * layout.words;
     this.pending = new Uint32Array(this.buffer, layout.pending, bitmap);
@@ -116,9 +116,9 @@ export class SgiStore {
   /** Configures an SGI of one vCPU (GICR_ISENABLER0/ICENABLER0, IGROUPR0, IPRIORITYR). */
   configure(vcpu: number, intid: number, config: SgiConfig): void {
     checkVcpu(vcpu, this.count);
-    if (!Number.isInteger(intid) || intid < 0 || intid >= SGI_COUNT) throw new RangeError(`SGI INTID must be 0..15, got ${String(intid)}`);
+    checkIntid(intid);
     if (config.priority !== undefined && (!Number.isInteger(config.priority) || config.priority < 0 || config.priority > 255)) {
-      throw new RangeError(`SGI priority must be 0..255, got ${String(config.priority)}`);
+      throw new InvalidValueError(`SGI priority must be 0..255, got ${String(config.priority)}`, String(config.priority), "priority");
     }
     const i = bitIndex(this.words, intid, vcpu);
     const bit = vcpuBit(vcpu);
