@@ -88,9 +88,11 @@ export function registerBench(program: Command): void {
         const plugins = await useEngineFiles(flags);
         const js = plugins.filter((p) => p.kind !== "c");
         // TS/JS plugins join the JS cells (registered in each cell worker too); C plugins are timed natively below.
+        const base = benchOptionsFromFlags(flags);
+        const native = new Set(plugins.filter((p) => p.kind === "c").map((p) => p.name));
         const options = {
-          ...benchOptionsFromFlags(flags),
-          ...(flags.engines === undefined && js.length > 0 ? { engines: [...ENGINE_NAMES, ...js.map((p) => p.name)] } : {}),
+          ...base,
+          ...(base.engines !== undefined ? { engines: base.engines.filter((e) => !native.has(e)) } : js.length > 0 ? { engines: [...ENGINE_NAMES, ...js.map((p) => p.name)] } : {}),
           ...(js.length > 0 ? { workerSetup: (await import("../check/worker-setup.ts")).pluginWorkerSetup(js.map((p) => p.file)) } : {}),
         };
         const bar = flags.progress && process.stderr.isTTY ? new SingleBar({ format: "bench [{bar}] {value}/{total} {label}", hideCursor: true, clearOnComplete: true, stream: process.stderr }) : null;

@@ -6,7 +6,7 @@
 import { formatAffinity, mpidrOfAffinity } from "../arch/mpidr.ts";
 import { TopologyError } from "../errors.ts";
 
-/** Largest VM vsgi models (KVM's default layout reaches 4096 vCPUs before Aff2 is needed). */
+/** Largest VM vsgi models (KVM's default layout reaches 4096 vCPUs before Aff2 is needed; KVM itself creates at most 512, so larger sizes are projections for its engines). */
 export const MAX_VCPUS = 4096;
 
 /** An immutable, validated vCPU layout. */

@@ -83,6 +83,13 @@ describe("plugin engines load", () => {
     assert.throws(() => e.dispatch(decodeSgiRegister("0x01000001"), 0, new RecordingSink(4)), /returned without setting \*ntargets/);
   });
 
+  it("a C engine that crashes fails the check (status 1, one line naming the signal) instead of killing vsgi silently", () => {
+    const crash = file("crash.c", engineTemplate("crash", "c").replace("  uint32_t n = 0;\n", "  uint32_t n = 0;\n  if (sender == 0) targets = (uint32_t *)0;\n"));
+    const r = runCli(["check", crash, "--seed", "1", "--runs", "20"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: the C engine .*crash\.c crashed the check \(SIGSEGV\)/m);
+  });
+
   it("the CLI exits 2 with one error line (or one JSON error) when the engine does not load", () => {
     const bad = file("bad.c", "this is not C\n");
     const r = runCli(["check", bad]);
