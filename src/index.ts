@@ -59,11 +59,13 @@ export {
 export { createEngine, ENGINE_NAMES, type EngineEntry, engineNames, isEngineName, registerEngine } from "./engines/registry.ts";
 export {
   ErrorCode,
+  InvalidOptionError,
   InvalidRegisterError,
   InvalidValueError,
   TopologyError,
   TraceParseError,
   UnknownVcpuError,
+  StateBufferError,
   UsageError,
   VsgiError,
 } from "./errors.ts";
