@@ -62,6 +62,7 @@ export {
   InvalidOptionError,
   InvalidRegisterError,
   InvalidValueError,
+  PluginError,
   TopologyError,
   TraceParseError,
   UnknownVcpuError,
