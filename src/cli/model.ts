@@ -9,7 +9,7 @@ import { MODEL_DEFAULT_VCPUS, MODEL_DEFAULT_WORKLOADS, type ModelRequest, modelR
 import { MAX_VCPUS } from "../topology/topology.ts";
 import { action, printJson } from "./contract.ts";
 import { engineFileOption, useEngineFiles } from "./engine-option.ts";
-import { parseCount, parseIntList } from "./util.ts";
+import { parseCount, parseIntList, parsePageSize } from "./util.ts";
 
 interface ModelFlags {
   vcpus?: string;
@@ -25,6 +25,7 @@ interface ModelFlags {
   measure?: boolean;
   lenient?: boolean;
   json?: boolean;
+  pageSize?: string;
 }
 
 function list(text: string, flag: string): string[] {
@@ -55,6 +56,7 @@ function requestOf(f: ModelFlags): ModelRequest {
     ...(f.writes !== undefined ? { writes: parseCount(f.writes, "--writes", 1 << 20) } : {}),
     measure: f.measure === true,
     lenient: f.lenient === true,
+    ...(f.pageSize !== undefined ? { pageSize: parsePageSize(f.pageSize) } : {}),
   };
 }
 
@@ -72,6 +74,7 @@ export function registerModel(program: Command): void {
     .option("--threshold <0..1>", "lookup share from which an algorithm matters", "0.05")
     .option("--writes <n>", "seeded writes per cell", "2000")
     .option("--measure", "also time every engine in JS with the bench harness and show the measured lookup share")
+    .option("--page-size <size>", "host page size for KVM ≥ 6.7's index table: 4k (default), 16k or 64k")
     .option("--lenient", "skip malformed trace lines (counted) instead of failing")
     .option("--json", "print one JSON object")
     .action(

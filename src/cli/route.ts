@@ -2,17 +2,15 @@
 import type { Command } from "commander";
 import { sgiWriteToJson } from "../arch/sgi-register.ts";
 import { orderEngines } from "../engines/registry.ts";
-import { PAGE_SIZES, type PageSize } from "../engines/kvm-mpidr-index.ts";
 import type { PeerRouteResult } from "../engines/peer-route.ts";
 import { type RouteOptions, routeWrite } from "../engines/route.ts";
-import { UsageError } from "../errors.ts";
 import { checkVcpu } from "../errors.ts";
 import { loadTopology } from "../topology/index.ts";
 import type { Topology } from "../topology/topology.ts";
 import { REGISTER_CHOICES } from "./decode.ts";
 import { peerInputsFromFlags } from "./route-peers.ts";
 import { action, printJson } from "./contract.ts";
-import { parseNonNegativeInt } from "./util.ts";
+import { parseNonNegativeInt, parsePageSize } from "./util.ts";
 import { engineFileOption, useEngineFiles } from "./engine-option.ts";
 
 /** What `vsgi route --json` prints. */
@@ -33,11 +31,6 @@ export function route(topology: Topology, sender: number, hex: string, reg: stri
   return { topology: topology.name, sender, write, targets: r.targets, warnings: r.warnings, engines: Object.fromEntries(r.engines) };
 }
 
-function parsePageSize(text: string): PageSize {
-  const n = /^(4|16|64)k$/i.test(text) ? Number(text.slice(0, -1)) * 1024 : Number(text);
-  if (!(PAGE_SIZES as readonly number[]).includes(n)) throw new UsageError(`--page-size: "${text}" is not an arm64 page size (4k, 16k or 64k)`, text);
-  return n as PageSize;
-}
 
 function formatTargets(t: readonly number[]): string {
   return t.length === 0 ? "(none)" : t.length > 24 ? `${t.slice(0, 24).join(", ")}, … (${String(t.length)} in all)` : t.join(", ");

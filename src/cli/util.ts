@@ -1,4 +1,5 @@
 /** Argument parsing shared by the CLI commands (the output and error contract is in contract.ts). */
+import { PAGE_SIZES, type PageSize } from "../engines/kvm-mpidr-index.ts";
 import { UsageError } from "../errors.ts";
 
 /** Parses a non-negative decimal integer option (`--sender 3`), naming the flag in errors. */
@@ -27,4 +28,11 @@ export function parseIntList(text: string, flag: string, max: number): number[] 
     if (n < 1) throw new UsageError(`${flag}: ${p} must be at least 1`, p);
     return n;
   });
+}
+
+/** Parses `--page-size`: an arm64 host page size, `4k`, `16k`, `64k` or bytes. */
+export function parsePageSize(text: string): PageSize {
+  const n = /^(4|16|64)k$/i.test(text) ? Number(text.slice(0, -1)) * 1024 : Number(text);
+  if (!(PAGE_SIZES as readonly number[]).includes(n)) throw new UsageError(`--page-size: "${text}" is not an arm64 page size (4k, 16k or 64k)`, text);
+  return n as PageSize;
 }

@@ -16,7 +16,7 @@ export function formatModel(r: ModelReport): string {
   ] as const) {
     lines.push(`  ${label.padEnd(15)} ${term.ns.toFixed(1).padStart(7)} ns  ${term.how} [${term.sources.join(", ")}]`);
   }
-  lines.push(`  GICv4.1 resident share ${String(r.resident)}; threshold ${pct(r.threshold, 1, "—")}; ${r.layout} layout; ${String(r.writesPerCell)} seeded writes per cell`);
+  lines.push(`  GICv4.1 resident share ${String(r.resident)}; threshold ${pct(r.threshold, 1, "—")}; ${r.layout} layout; ${String(r.pageSize / 1024)} KiB host pages for the MPIDR index; ${String(r.writesPerCell)} seeded writes per cell`);
   const sizes = [...new Set(r.rows.map((x) => x.vcpus))].sort((a, b) => a - b);
   const engines = [...new Set(r.rows.map((x) => x.engine))];
   for (const delivery of [...new Set(r.rows.map((x) => x.delivery))]) {
@@ -35,7 +35,7 @@ export function formatModel(r: ModelReport): string {
       }
     }
   }
-  if (r.rows.some((x) => x.projection !== undefined)) lines.push("", "* beyond the peer's limit (KVM 512, QEMU virt 512, Xen 128 vCPUs): a projection of the algorithm, not a VM the peer can create");
+  if (r.rows.some((x) => x.projection !== undefined && x.unsupported === undefined)) lines.push("", "* beyond the peer's limit (KVM 512, QEMU virt 512, Xen 128 vCPUs): a projection of the algorithm, not a VM the peer can create");
   if (r.traces.length > 0) {
     lines.push("", "real traces fitted:");
     for (const t of r.traces) lines.push(`  ${t.trace}: ${String(t.vcpus)} vCPUs, ${String(t.writes)} writes, unicast ${pct(t.stats.unicastShare, 1, "—")}, INTIDs ${JSON.stringify(t.stats.byIntid)}, IRM ${String(t.stats.irm)}`);

@@ -10,7 +10,8 @@
  * It is the CPU work of the whole vSGI (sender and targets), not the sender's latency alone.
  */
 import { decodeSgiInto, encodeSgiHiLo, newSgiWrite, SgiRegister } from "../arch/sgi-register.ts";
-import { engineNames, type EngineName, prepareEngines } from "../engines/index.ts";
+import { engineNames, type EngineName, KvmMpidrIndexEngine, prepareEngines } from "../engines/index.ts";
+import type { PageSize } from "../engines/kvm-mpidr-index.ts";
 import { peerRulesOfEngine, projectionLabel } from "../engines/peers.ts";
 import type { DeliverySink } from "../state/sink.ts";
 import { pct } from "../util/percent.ts";
@@ -44,6 +45,8 @@ export interface ModelOptions {
   /** Writes drawn per workload and size (default 2000). */
   readonly writes?: number;
   readonly seed?: number;
+  /** Host PAGE_SIZE for KVM ≥ 6.7's index table (default 4096). */
+  readonly pageSize?: PageSize;
 }
 
 /** One (workload, delivery, engine, VM size) cell. */
@@ -81,6 +84,8 @@ export interface ModelOutput {
   readonly resident: number;
   readonly threshold: number;
   readonly layout: string;
+  /** Host PAGE_SIZE the KVM ≥ 6.7 index was modelled with. */
+  readonly pageSize: PageSize;
   readonly writesPerCell: number;
   readonly rows: readonly ModelRow[];
   readonly breakEven: readonly BreakEven[];
@@ -133,11 +138,16 @@ export function runModel(options: ModelOptions): ModelOutput {
   const writes = options.writes ?? 2000;
   const seed = options.seed ?? 1;
   const layout = options.layout ?? "kvm";
+  const pageSize = options.pageSize ?? 4096;
   const rows: ModelRow[] = [];
   const w = newSgiWrite();
   for (const n of options.vcpus) {
     const topology = presetTopology(`${layout}:${String(n)}`);
-    const prepared = prepareEngines(topology, engines);
+    const prepared = prepareEngines(topology, engines).map((p) => {
+      if (p.engine.name !== "kvm-mpidr-index" || pageSize === 4096) return p;
+      const engine = new KvmMpidrIndexEngine({ pageSize });
+      return { engine, support: engine.prepare(topology) };
+    });
     for (const workload of options.workloads) {
       if (n < 2 && workload.kind === "profile") continue;
       const stream = streamFor(workload, topology, writes, seed);
@@ -189,6 +199,7 @@ export function runModel(options: ModelOptions): ModelOutput {
     resident,
     threshold,
     layout,
+    pageSize,
     writesPerCell: writes,
     rows,
     breakEven,
@@ -212,7 +223,7 @@ export function answerParagraph(out: ModelOutput): string {
   const workloads = [...new Set(out.rows.map((r) => r.workload))];
   const deliveries = [...new Set(out.rows.map((r) => r.delivery))];
   const t = pct(out.threshold);
-  const parts: string[] = [`Priced on ${out.machine.name} (trap ${String(out.machine.trapExit.ns)} ns, ${String(out.machine.perVisit.ns)} ns per vCPU visited, ${String(out.machine.kickAndEntry.ns)} ns list-register delivery or ${String(out.machine.directSgi.ns)} ns direct vSGI per target; ${out.layout} layout).`];
+  const parts: string[] = [`Priced on ${out.machine.name} (trap ${String(out.machine.trapExit.ns)} ns, ${String(out.machine.perVisit.ns)} ns per vCPU visited, ${String(out.machine.kickAndEntry.ns)} ns list-register delivery or ${String(out.machine.directSgi.ns)} ns direct vSGI per target; ${out.layout} layout, ${String(out.pageSize / 1024)} KiB host pages for the MPIDR index).`];
   for (const d of deliveries) {
     const label = d === "gicv4.1" ? "With GICv4.1 direct vSGI" : "With list-register delivery";
     const linear = workloads.map((w) => {
@@ -231,7 +242,7 @@ export function answerParagraph(out: ModelOutput): string {
     parts.push(
       `the MPIDR index (KVM ≥ 6.7) stays at or below ${pct(maxIndex)} and vsgi at or below ${pct(maxVsgi)} at ${String(at)} vCPUs` +
         (fallback.length > 0
-          ? `, and the index's lookup jumps past ${t} from ${String(Math.min(...fallback))} vCPUs, where its table no longer fits a 4 KiB page and it walks linearly${Math.min(...fallback) > 512 ? " — beyond KVM's limit of 512 (projection)" : ""}.`
+          ? `, and the index's lookup jumps past ${t} from ${String(Math.min(...fallback))} vCPUs, where its table no longer fits a ${String(out.pageSize / 1024)} KiB page and it walks linearly${Math.min(...fallback) > 512 ? " — beyond KVM's limit of 512 (projection)" : ""}.`
           : "."),
     );
   }

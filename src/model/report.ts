@@ -3,6 +3,7 @@
  * requested sizes, workloads and real traces, optionally with measured JS lookups, plus the
  * question it answers, the answer, and what each workload is.
  */
+import type { PageSize } from "../engines/kvm-mpidr-index.ts";
 import type { EngineName } from "../engines/engine.ts";
 import { engineNames } from "../engines/registry.ts";
 import { UsageError } from "../errors.ts";
@@ -38,6 +39,8 @@ export interface ModelRequest {
   readonly measure?: boolean;
   /** Skip malformed trace lines instead of failing. */
   readonly lenient?: boolean;
+  /** Host PAGE_SIZE for KVM ≥ 6.7's index table (default 4096). */
+  readonly pageSize?: PageSize;
 }
 
 /** What `vsgi model --json` prints, and the lab's model part. */
@@ -83,6 +86,7 @@ export async function modelReport(r: ModelRequest = {}): Promise<ModelReport> {
     ...(r.resident !== undefined ? { resident: r.resident } : {}),
     ...(r.threshold !== undefined ? { threshold: r.threshold } : {}),
     ...(r.writes !== undefined ? { writes: r.writes } : {}),
+    ...(r.pageSize !== undefined ? { pageSize: r.pageSize } : {}),
   });
   const rows = r.measure === true ? await measureModel(out, all) : out.rows;
   return {

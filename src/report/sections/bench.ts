@@ -9,7 +9,7 @@ import type { BenchOutput } from "../types.ts";
 /** Peers' limits: every figure past one is a projection, labelled in the tables. */
 const LIMITS_TEXT =
   "Peers' limits: KVM creates at most 512 vCPUs (KVM_MAX_VCPUS = VGIC_V3_MAX_CPUS), QEMU virt 512 with GICv3, Xen 128 per domain (MAX_VIRT_CPUS). " +
-  "Points of kvm-linear, rfc-affskip and kvm-mpidr-index above 512 vCPUs, qemu-scan above 512 and xen above 128 are projections of the algorithm, not runs of the peer; the tables label each one.";
+  "Points of kvm-linear, rfc-affskip and kvm-mpidr-index above 512 vCPUs, qemu-scan above 512 and xen above 128 are projections of the algorithm, not runs of the peer; the tables label each one. kvm-mpidr-index runs with 4 KiB host pages (vsgi route and vsgi model take --page-size 16k/64k).";
 
 /** The engine's name, with the projection label when the VM is past its peer's limit. */
 function withProjection(engine: string, vcpus: number): string {

@@ -68,7 +68,7 @@ ${table(`Priced terms: ${esc(m.name)} — ${esc(m.description)}`, ["term", "ns",
 <div class="charts">${charts.join("\n")}</div>
 ${traceCharts.length > 0 ? `<details><summary>The same for the ${String(traceCharts.length)} real-trace mixes</summary><div class="charts">${traceCharts.join("\n")}</div></details>` : ""}
 ${table(`Lookup share of a whole vSGI at ${String(at)} vCPUs (${esc(model.layout)} layout)`, ["workload / delivery", ...engines.map((e) => { const p = rows.find((r) => r.engine === e && r.vcpus === at)?.projection; return p === undefined ? esc(e) : `${esc(e)}<br><span class="dim">${esc(p)}</span>`; })], shareRows, "matrix")}
-<p class="dim">Peers' limits: KVM 512 vCPUs, QEMU virt 512, Xen 128; shares past them (charts included) are projections of the algorithm, not VMs the peer can create.</p>
+<p class="dim">Peers' limits: KVM 512 vCPUs, QEMU virt 512, Xen 128; shares past them (charts included) are projections of the algorithm, not VMs the peer can create. KVM ≥ 6.7's index is modelled with ${String(((model.pageSize as number | undefined) ?? 4096) / 1024)} KiB host pages (its table holds at most 10, 12 or 14 varying affinity bits with 4, 16 or 64 KiB; <code>vsgi model --page-size</code>).</p>
 ${table(`VM size from which the lookup exceeds ${pct(model.threshold)} of a whole vSGI (sizes ${sizes.join(", ")})`, ["workload / delivery", ...engines.map(esc)], beRows, "matrix")}
 ${traces.length > 0 ? `<p>Real-trace mixes (a Linux-guest profile fitted to each bundled trace's statistics, then priced at every size):</p><ul>${traces.join("")}</ul>` : ""}
 <details><summary>Sources</summary><ul>${model.citations.map((c) => `<li>[${esc(c.id)}] ${esc(c.text)}</li>`).join("")}</ul></details>
