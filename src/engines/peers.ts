@@ -143,7 +143,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() =>
       { file: "arch/arm64/kvm/vgic/vgic-mmio-v3.c", fn: "vgic_v3_dispatch_sgi, match_mpidr", version: LINUX_66 },
       { file: "arch/arm64/kvm/sys_regs.c", fn: "access_gic_sgi", version: "Linux 5.10 (unchanged)" },
       { file: "arch/arm64/kvm/vgic/vgic-mmio-v2.c", fn: "vgic_mmio_write_sgir", version: "Linux 5.10 (unchanged)" },
-      { file: "include/kvm/arm_vgic.h", fn: "VGIC_V3_MAX_CPUS", version: "Linux ≥ 4.x" },
+      { file: "include/kvm/arm_vgic.h", fn: "VGIC_V3_MAX_CPUS", version: "Linux 5.x–6.x (255 in older kernels)" },
     ],
   },
   "rfc-v2": {
