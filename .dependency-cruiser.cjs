@@ -12,7 +12,7 @@ const LAYERS = [
   ["arch"], // bit-exact register codecs
   ["topology", "state"],
   ["engines"],
-  ["gic.ts"], // VirtualGic wires topology, engine and state
+  ["gic.ts", "gic-options.ts"], // VirtualGic wires topology, engine and state; its options and their checks
   ["workload"], // Linux-guest IPI profiles, the one PRNG
   ["trace", "concurrent"],
   ["bench"],

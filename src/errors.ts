@@ -13,6 +13,8 @@ export const ErrorCode = {
   Usage: "usage",
   Config: "config",
   Plugin: "plugin",
+  InvalidOption: "invalid-option",
+  StateBuffer: "state-buffer",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -62,8 +64,8 @@ export class UnknownVcpuError extends VsgiError {
   constructor(vcpu: number, count: number, where = "vcpu") {
     super(
       ErrorCode.UnknownVcpu,
-      `unknown vCPU ${String(vcpu)} (${where}): the topology has vCPUs 0..${String(count - 1)}`,
-      String(vcpu),
+      `unknown vCPU ${describeValue(vcpu)} (${where}): the topology has vCPUs 0..${String(count - 1)}`,
+      describeValue(vcpu),
       where,
     );
   }
@@ -102,7 +104,55 @@ export class PluginError extends VsgiError {
   }
 }
 
+/** An option of a library object (`VirtualGic`, an SGI configuration) that is not one of its allowed values. */
+export class InvalidOptionError extends VsgiError {
+  /** The option's name, e.g. `gicVersion`. */
+  readonly option: string;
+  /** The values it takes, as text (`2, 3`). */
+  readonly allowed: string;
+  /** `unknown`: the option does not exist (then `allowed` lists the options that do). */
+  constructor(option: string, value: unknown, allowed: string, owner = "VirtualGic", unknown = false) {
+    super(
+      ErrorCode.InvalidOption,
+      unknown ? `${owner} has no option ${JSON.stringify(option)} (it takes ${allowed})` : `${owner} option ${option}: ${describeValue(value)} is not allowed (expected ${allowed})`,
+      describeValue(value),
+      option,
+    );
+    this.option = option;
+    this.allowed = allowed;
+  }
+}
+
+/** A buffer given for the SGI state that cannot hold it (too small, wrong kind, another layout). */
+export class StateBufferError extends VsgiError {
+  constructor(message: string, input?: string) {
+    super(ErrorCode.StateBuffer, message, input, "buffer");
+  }
+}
+
+/** A value as an error message shows it: strings quoted, objects by kind, never a stack of text. */
+export function describeValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || value === undefined || value === null) return String(value);
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  return Array.isArray(value) ? "an array" : "an object";
+}
+
+/** Checks that `value` is an object (or, with `optional`, undefined): a caller's options or fields. */
+export function checkObject(value: unknown, what: string, optional = false): void {
+  if (optional && value === undefined) return;
+  if (typeof value !== "object" || value === null) throw new InvalidValueError(`${what} must be an object, got ${describeValue(value)}`, describeValue(value), what);
+}
+
+/** Checks that `value` is an integer number in 0..max (a register field, a packed affinity). */
+export function checkUint(value: unknown, what: string, max: number): asserts value is number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > max) {
+    throw new InvalidValueError(`${what} must be an integer 0..${String(max)}, got ${describeValue(value)}`, describeValue(value), what);
+  }
+}
+
 /** Checks that `vcpu` is an integer id in 0..count-1. */
 export function checkVcpu(vcpu: number, count: number, where = "vcpu"): void {
-  if (!Number.isInteger(vcpu) || vcpu < 0 || vcpu >= count) throw new UnknownVcpuError(vcpu, count, where);
+  if (typeof vcpu !== "number" || !Number.isInteger(vcpu) || vcpu < 0 || vcpu >= count) throw new UnknownVcpuError(vcpu, count, where);
 }

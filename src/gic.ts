@@ -19,62 +19,19 @@ import type { Engine, EngineName } from "./engines/engine.ts";
 import { type GuestException, PeerFront } from "./engines/peer-sink.ts";
 import { type PeerRules, peerRulesOfEngine } from "./engines/peers.ts";
 import { createEngine } from "./engines/registry.ts";
-import { checkVcpu, InvalidRegisterError, TopologyError, UsageError } from "./errors.ts";
+import { checkVcpu, describeValue, InvalidOptionError, InvalidRegisterError, InvalidValueError, TopologyError, UsageError } from "./errors.ts";
+import { checkHalves, checkVirtualGicOptions, type GicDiagnostics, type VirtualGicOptions } from "./gic-options.ts";
+
+export type { GicDiagnostics, VirtualGicOptions } from "./gic-options.ts";
 import { SGI_COUNT, SPURIOUS_INTID } from "./state/layout.ts";
 import { SgiState } from "./state/sgi-state.ts";
+import { checkSgiConfig } from "./state/config-check.ts";
 import { KickRouter } from "./state/kick-router.ts";
 import type { KickHandler } from "./state/sink.ts";
 import { AtomicSgiState } from "./state/shared.ts";
 import type { SgiConfig } from "./state/store.ts";
 import { presetTopology } from "./topology/presets.ts";
 import type { Topology } from "./topology/topology.ts";
-
-/** How to build a VirtualGic. */
-export interface VirtualGicOptions {
-  /** The vCPU layout, or a preset such as `kvm:64`. */
-  readonly topology: Topology | string;
-  /** Dispatch engine (default `vsgi`). */
-  readonly engine?: EngineName;
-  /** Reject writes with RES0 bits or reserved field values instead of ignoring them (default false). */
-  readonly strict?: boolean;
-  /** 3 (default): GICv3 system registers; 2: GICv2 GICD_SGIR with per-source pending state. */
-  readonly gicVersion?: 2 | 3;
-  /** Back the SGI state with this buffer (e.g. a SharedArrayBuffer); see `sgiStateLayout`. */
-  readonly buffer?: ArrayBuffer | SharedArrayBuffer;
-  /**
-   * Share the SGI state with other threads: writes, acknowledges and EOIs use `Atomics`
-   * (see src/state/shared.ts; size the buffer with `sharedSgiLayout`). Default: true when
-   * `buffer` is a SharedArrayBuffer on GICv3, else false. GICv3 only.
-   */
-  readonly concurrent?: boolean;
-  /**
-   * How a newly pending SGI reaches its vCPU. `list-registers` (default): the hypervisor kicks the
-   * target, calling every `onKick` listener. `gicv4.1`: direct vSGI (GICv4.1, Linux 5.7): the write
-   * still traps and is dispatched the same way, but the redistributor makes the SGI pending itself
-   * when the target's vPE is resident (counted in `directInjections`, no kick); a non-resident vPE
-   * gets a doorbell (counted in `doorbells`) and the listeners are called so the VMM runs it.
-   * Every vPE starts resident; see `setResident`. GICv3 only.
-   */
-  readonly delivery?: "list-registers" | "gicv4.1";
-}
-
-/** Counters of everything unusual VirtualGic saw. */
-export interface GicDiagnostics {
-  /** SGI register writes handled. */
-  writes: number;
-  /** Writes with RES0 bits set (ignored, as hardware does). */
-  res0Writes: number;
-  /** Writes with RS ≠ 0 on a VM without RSS (treated as RS = 0). */
-  rsWithoutRss: number;
-  /** GICD_SGIR writes with the reserved TargetListFilter 3 (no SGI generated). */
-  reservedFilterWrites: number;
-  /** EOIs of an SGI that was not active (ignored). */
-  spuriousEois: number;
-  /** Acknowledges that found nothing to signal (returned 1023). */
-  spuriousAcks: number;
-  /** Writes the peer answers with a guest exception instead of SGIs (Xen); see `lastException`. */
-  guestExceptions: number;
-}
 
 /**
  * The SGI subsystem of one VM.
@@ -108,7 +65,13 @@ export class VirtualGic {
   /** The peer's power states, trap and filter-3 rules, drop counters, and the sink the engine delivers into. */
   readonly peerFront: PeerFront;
 
+  /**
+   * @throws InvalidOptionError naming an unknown option or one outside its allowed values
+   *   (engine, gicVersion, delivery, ...); TopologyError when the engine cannot serve the layout;
+   *   StateBufferError when `buffer` cannot hold the state.
+   */
   constructor(options: VirtualGicOptions) {
+    checkVirtualGicOptions(options);
     this.topology = typeof options.topology === "string" ? presetTopology(options.topology) : options.topology;
     this.strict = options.strict ?? false;
     this.gicVersion = options.gicVersion ?? 3;
@@ -158,14 +121,18 @@ export class VirtualGic {
   setResident(vcpu: number, resident: boolean): void {
     checkVcpu(vcpu, this.topology.count);
     if (!this.#kicks.direct) throw new UsageError("setResident needs delivery: \"gicv4.1\"");
+    if (typeof resident !== "boolean") throw new InvalidOptionError("resident", resident, "true or false", "setResident");
     this.#kicks.setResident(vcpu, resident);
   }
 
   /**
-   * Registers a kick listener, called once per (vCPU, INTID) that newly became pending.
+   * Registers a kick listener, called once per (vCPU, INTID) that newly became pending, after
+   * the write that caused it was dispatched (a listener may write SGIs itself). If a listener
+   * throws, every target is still kicked, then the write rethrows the first error.
    * @returns a function that removes the listener.
    */
   onKick(listener: KickHandler): () => void {
+    if (typeof listener !== "function") throw new InvalidOptionError("listener", listener, "a function (vcpu, intid) => void", "onKick");
     return this.#kicks.add(listener);
   }
 
@@ -194,6 +161,8 @@ export class VirtualGic {
    * Returns the number of vCPUs the write reached (newly pending or coalesced).
    */
   writeSgi(register: SgiRegister, sender: number, hi: number, lo: number): number {
+    if (typeof register !== "number" || SGI_REGISTER_ARCH_NAMES[register] === undefined) throw new InvalidValueError(`register must be SgiRegister.SGI1R, SGI0R or ASGI1R (0, 1, 2), got ${describeValue(register)}`, describeValue(register), "register");
+    checkHalves(hi, lo);
     if (this.gicVersion !== 3) throw new UsageError(`${SGI_REGISTER_ARCH_NAMES[register]} does not exist on a GICv2 VirtualGic; use writeGicdSgir`);
     checkVcpu(sender, this.topology.count, "sender");
     const w = this.#write;
@@ -216,8 +185,17 @@ export class VirtualGic {
       return 0;
     }
     const before = this.state.delivered;
-    this.visits += this.engine.dispatch(w, sender, this.peerFront.sink);
-    return this.state.delivered - before;
+    const mark = this.#kicks.mark();
+    try {
+      this.visits += this.engine.dispatch(w, sender, this.peerFront.sink);
+    } catch (e) {
+      this.#flushAfter(mark);
+      throw e;
+    }
+    // Counted before the kicks: a listener's own writes are not this write's reach.
+    const reached = this.state.delivered - before;
+    this.#kicks.flush(mark);
+    return reached;
   }
 
   /**
@@ -249,7 +227,20 @@ export class VirtualGic {
       this.lastException = targets;
       return 0;
     }
-    return targets === 0 ? 0 : this.state.deliverFromSource(this.peerFront.gicv2Source(sender), targets, w.sgiIntid);
+    if (targets === 0) return 0;
+    const mark = this.#kicks.mark();
+    const reached = this.state.deliverFromSource(this.peerFront.gicv2Source(sender), targets, w.sgiIntid);
+    this.#kicks.flush(mark);
+    return reached;
+  }
+
+  /** Delivers the kicks of a write whose dispatch threw; that error, not a listener's, is reported. */
+  #flushAfter(mark: number): void {
+    try {
+      this.#kicks.flush(mark);
+    } catch {
+      // The dispatch error is rethrown by the caller.
+    }
   }
 
   /**
@@ -271,9 +262,12 @@ export class VirtualGic {
    */
   eoi(vcpu: number, intidOrIar: number): boolean {
     checkVcpu(vcpu, this.topology.count);
-    const intid = intidOrIar & 0x3ff;
+    const valid = typeof intidOrIar === "number" && Number.isInteger(intidOrIar) && intidOrIar >= 0;
+    // GICv3 ICC_EOIR1_EL1 names an INTID, with no source bits: 1025 is INTID 1025, not SGI 1.
+    // Only the GICv2 GICC_EOIR format has CPUID in bits 12:10 above the 10-bit INTID.
+    const intid = !valid ? -1 : this.gicVersion === 2 ? intidOrIar & 0x3ff : intidOrIar;
     // On a shared state another thread may EOI the same SGI: only the state's clear decides.
-    if (!Number.isInteger(intidOrIar) || intidOrIar < 0 || intid >= SGI_COUNT || !this.state.eoi(vcpu, intid)) {
+    if (intid < 0 || intid >= SGI_COUNT || !this.state.eoi(vcpu, intid)) {
       this.diagnostics.spuriousEois++;
       return false;
     }
@@ -285,12 +279,15 @@ export class VirtualGic {
    * group registers are RAZ/WI (Xen) the group is ignored, as the guest's write would be.
    */
   configureSgi(vcpu: number, intid: number, config: SgiConfig): void {
+    checkVcpu(vcpu, this.topology.count);
+    checkSgiConfig(intid, config);
     this.state.configure(vcpu, intid, this.peerFront.configFor(config));
   }
 
   /** Whether `intid` is pending on `vcpu`. */
   isPending(vcpu: number, intid: number): boolean {
     checkVcpu(vcpu, this.topology.count);
+    if (typeof intid !== "number" || !Number.isInteger(intid) || intid < 0 || intid >= SGI_COUNT) throw new InvalidValueError(`SGI INTID must be 0..15, got ${describeValue(intid)}`, describeValue(intid), "intid");
     return this.state.isPending(vcpu, intid);
   }
 }

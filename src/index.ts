@@ -59,11 +59,14 @@ export {
 export { createEngine, ENGINE_NAMES, type EngineEntry, engineNames, isEngineName, registerEngine } from "./engines/registry.ts";
 export {
   ErrorCode,
+  InvalidOptionError,
   InvalidRegisterError,
   InvalidValueError,
+  PluginError,
   TopologyError,
   TraceParseError,
   UnknownVcpuError,
+  StateBufferError,
   UsageError,
   VsgiError,
 } from "./errors.ts";

@@ -7,7 +7,7 @@
  * TargetListFilter: 0 = the CPUs in CPUTargetList, 1 = every CPU but the writer,
  * 2 = the writer only, 3 = reserved (no SGI is generated).
  */
-import { InvalidRegisterError } from "../errors.ts";
+import { checkObject, checkUint, InvalidRegisterError } from "../errors.ts";
 import { bitPositions, formatHex, parseRegisterValue } from "./value.ts";
 
 /** Values of GICD_SGIR.TargetListFilter. */
@@ -36,6 +36,7 @@ export interface GicdSgirWrite {
  * @example decodeGicdSgir("0x02000003").targetListFilter // 2 (self only)
  */
 export function decodeGicdSgir(value: string | bigint | number, options: { readonly strict?: boolean } = {}): GicdSgirWrite {
+  checkObject(options, "decodeGicdSgir options");
   const v = Number(parseRegisterValue(value, 32, "GICD_SGIR"));
   const w = decodeGicdSgirLo(v);
   if (options.strict !== false) {
@@ -66,6 +67,7 @@ export function decodeGicdSgirLo(v: number): GicdSgirWrite {
 
 /** Encodes GICD_SGIR fields (range-checked) into the 32-bit value. */
 export function encodeGicdSgir(w: GicdSgirWrite): number {
+  checkObject(w, "GICD_SGIR fields");
   const check = (name: string, v: number, max: number): number => {
     if (!Number.isInteger(v) || v < 0 || v > max) {
       throw new InvalidRegisterError(`GICD_SGIR field ${name} must be an integer 0..${String(max)}, got ${String(v)}`, String(v), 0n, name);
@@ -90,6 +92,9 @@ export const GICV2_MAX_CPUS = 8;
  * reserved filter 3, which generates no SGI. Target bits beyond `count` reach nobody.
  */
 export function gicdSgirTargetMask(w: GicdSgirWrite, sender: number, count: number): number {
+  checkObject(w, "GICD_SGIR fields");
+  checkUint(count, "CPU count", GICV2_MAX_CPUS);
+  checkUint(sender, "sender", Math.max(0, count - 1));
   const all = (1 << count) - 1;
   switch (w.targetListFilter) {
     case TargetListFilter.LIST:

@@ -8,7 +8,7 @@
  * vsgi keeps an affinity as one uint32, `Aff3:Aff2:Aff1:Aff0` (Aff3 in bits 31:24), called a
  * *packed affinity*; the *cluster* of a PE is its packed affinity shifted right by 8.
  */
-import { InvalidValueError, TopologyError } from "../errors.ts";
+import { checkObject, checkUint, describeValue, InvalidValueError, TopologyError } from "../errors.ts";
 import { formatHex, parseRegisterValue } from "./value.ts";
 
 /** MPIDR_EL1 bit 31 reads as one on real hardware; values copied from a host may carry it. */
@@ -26,6 +26,7 @@ export interface Affinity {
 
 /** Packs affinity fields into `Aff3:Aff2:Aff1:Aff0` (uint32). */
 export function packAffinity(a: Affinity): number {
+  checkObject(a, "affinity");
   for (const [field, v] of [["aff3", a.aff3], ["aff2", a.aff2], ["aff1", a.aff1], ["aff0", a.aff0]] as const) {
     if (!Number.isInteger(v) || v < 0 || v > 0xff) throw new InvalidValueError(`${field} must be 0..255, got ${String(v)}`, String(v), field);
   }
@@ -34,11 +35,13 @@ export function packAffinity(a: Affinity): number {
 
 /** Unpacks a packed affinity into its fields. */
 export function unpackAffinity(packed: number): Affinity {
+  checkUint(packed, "packed affinity", 0xffff_ffff);
   return { aff3: (packed >>> 24) & 0xff, aff2: (packed >>> 16) & 0xff, aff1: (packed >>> 8) & 0xff, aff0: packed & 0xff };
 }
 
 /** The MPIDR_EL1 value (affinity fields only, RES1 clear) of a packed affinity. */
 export function mpidrOfAffinity(packed: number): bigint {
+  checkUint(packed, "packed affinity", 0xffff_ffff);
   return (BigInt(packed >>> 24) << 32n) | BigInt(packed & 0xff_ffff);
 }
 
@@ -48,11 +51,12 @@ export function mpidrOfAffinity(packed: number): bigint {
  * @example affinityOfMpidr("0x80000103") // 0x103 (Aff1 = 1, Aff0 = 3)
  */
 export function affinityOfMpidr(input: string | bigint | number, where = "mpidr"): number {
+  if (typeof where !== "string") where = "mpidr";
   let value: bigint;
   try {
     value = parseRegisterValue(input, 64, `MPIDR_EL1 (${where})`);
   } catch (e) {
-    throw e instanceof InvalidValueError ? new TopologyError(e.message, String(input), where) : e;
+    throw e instanceof InvalidValueError ? new TopologyError(e.message, describeValue(input), where) : e;
   }
   const outside = value & ~(MPIDR_AFFINITY_MASK | MPIDR_RES1);
   if (outside !== 0n) {

@@ -10,7 +10,7 @@
  * The hot path works on the two uint32 halves (`hi` = bits 63:32, `lo` = bits 31:0) and
  * decodes into a reused object, so no `bigint` and no allocation per write.
  */
-import { InvalidRegisterError, InvalidValueError } from "../errors.ts";
+import { checkObject, describeValue, InvalidRegisterError, InvalidValueError } from "../errors.ts";
 import { bitPositions, formatHex, joinU64, parseRegisterValue, splitU64 } from "./value.ts";
 
 /** Which SGI generation register was written. SGI0R and ASGI1R reach only Group 0 SGIs (DS = 1). */
@@ -87,6 +87,7 @@ export function sgiWriteHi(w: SgiWrite): number {
 
 /** Parses a register name (`sgi1r`, `sgi0r`, `asgi1r`). */
 export function parseSgiRegisterName(name: string): SgiRegister {
+  if (typeof name !== "string") throw new InvalidValueError(`an SGI register name must be a string, got ${describeValue(name)}`, describeValue(name));
   const i = (SGI_REGISTER_NAMES as readonly string[]).indexOf(name.toLowerCase());
   if (i < 0) throw new InvalidValueError(`unknown SGI register "${name}" (expected one of ${SGI_REGISTER_NAMES.join(", ")})`, name);
   return i as SgiRegister;
@@ -102,7 +103,9 @@ export function decodeSgiRegister(
   register: SgiRegister = SgiRegister.SGI1R,
   options: { readonly strict?: boolean } = {},
 ): SgiWrite {
-  const name = SGI_REGISTER_ARCH_NAMES[register];
+  const name = typeof register === "number" ? SGI_REGISTER_ARCH_NAMES[register] : undefined;
+  if (name === undefined) throw new InvalidValueError(`register must be SgiRegister.SGI1R, SGI0R or ASGI1R (0, 1, 2), got ${describeValue(register)}`, describeValue(register), "register");
+  checkObject(options, "decodeSgiRegister options");
   const v = parseRegisterValue(value, 64, name);
   const res0 = v & SGI_RES0_MASK;
   if (res0 !== 0n && options.strict !== false) {
@@ -132,13 +135,14 @@ export interface SgiFields {
 function field(fields: SgiFields, name: keyof SgiFields, max: number): number {
   const v = fields[name] ?? 0;
   if (!Number.isInteger(v) || v < 0 || v > max) {
-    throw new InvalidValueError(`SGI register field ${name} must be an integer 0..${String(max)}, got ${String(v)}`, String(v), name);
+    throw new InvalidValueError(`SGI register field ${name} must be an integer 0..${String(max)}, got ${describeValue(v)}`, describeValue(v), name);
   }
   return v;
 }
 
 /** The uint32 halves of an encoded SGI register value (no bigint). */
 export function encodeSgiHiLo(fields: SgiFields): { hi: number; lo: number } {
+  checkObject(fields, "SGI register fields");
   const lo =
     (field(fields, "targetList", 0xffff) | (field(fields, "aff1", 0xff) << AFF1_SHIFT) | (field(fields, "intid", 15) << INTID_SHIFT)) >>> 0;
   const hi =
@@ -170,8 +174,11 @@ export function sgiWriteToJson(w: SgiWrite): {
   rs: number;
   irm: number;
 } {
+  checkObject(w, "decoded SGI write");
+  const register = SGI_REGISTER_NAMES[w.register];
+  if (register === undefined) throw new InvalidValueError(`a decoded SGI write's register must be 0, 1 or 2, got ${describeValue(w.register)}`, describeValue(w.register), "register");
   return {
-    register: SGI_REGISTER_NAMES[w.register],
+    register,
     intid: w.intid,
     aff3: w.aff3,
     aff2: w.aff2,

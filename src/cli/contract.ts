@@ -17,6 +17,7 @@
  * refuse bad input. `test/cli/contract.test.ts` checks every registered command against this.
  */
 import { VsgiError } from "../errors.ts";
+import { escapeControl } from "../util/printable.ts";
 
 /** Exit statuses of `vsgi`. */
 export const ExitCode = {
@@ -64,7 +65,8 @@ export function writeError(code: CliErrorCode, message: string, where?: string):
     const e: JsonError = { error: { code, message, where: where ?? null } };
     process.stderr.write(`${JSON.stringify(e)}\n`);
   } else {
-    process.stderr.write(`error: ${message}\n`);
+    // One line, and nothing from the input may drive the terminal (ANSI escapes, CR, LF).
+    process.stderr.write(`error: ${escapeControl(message)}\n`);
   }
 }
 

@@ -3,7 +3,8 @@
  * SGI is lost or invented; `--model` explores the protocol's interleavings instead.
  */
 import type { Command } from "commander";
-import { exploreAll, type ExplorationResult, SCENARIOS } from "../concurrent/interleavings.ts";
+import { exploreAll, type ExplorationResult } from "../concurrent/interleavings.ts";
+import { SCENARIOS } from "../concurrent/scenarios.ts";
 import { runStress, type StressOptions, type StressResult } from "../concurrent/stress.ts";
 import { ENGINE_NAMES, type EngineName, isEngineName } from "../engines/index.ts";
 import { UsageError } from "../errors.ts";
@@ -73,7 +74,7 @@ export function registerStress(program: Command): void {
     .option("--workers <n>", "worker threads: half send, half acknowledge", "8")
     .option("--writes <n>", "register writes in all (1e7 or 10000000)", "1e7")
     .option("--vcpus <n>", `vCPUs of the KVM default layout (2..${String(MAX_VCPUS)})`, "512")
-    .option("--topology <spec>", "a preset instead of kvm:<vcpus>, e.g. sparse:512")
+    .option("--topology <spec>", "kvm:<n>, qemu:<n>, sparse:<n> or a JSON file, instead of kvm:<vcpus>")
     .option("--engine <name>", `dispatch engine: ${ENGINE_NAMES.join(", ")}`, "vsgi")
     .option("--seed <n>", "seed of the senders' write streams", "1")
     .option("--racy", "use the plain non-atomic state over shared memory, to see the check fail (it may not, by luck)")

@@ -10,11 +10,14 @@ import { parentPort, workerData } from "node:worker_threads";
 import { SgiRegister } from "../arch/sgi-register.ts";
 import { VirtualGic } from "../gic.ts";
 import { SGI_COUNT, SPURIOUS_INTID } from "../state/layout.ts";
+import { Topology } from "../topology/topology.ts";
 import { SeededRandom, seedFor } from "../workload/rng.ts";
 import { CTRL_GO, CTRL_SENDERS_DONE, DOORBELL_STRIDE, harnessViews, type ReceiverReport, type SenderReport, type StressWorkerData } from "./stress.ts";
 
 const data = workerData as StressWorkerData;
-const gic = new VirtualGic({ topology: data.topology, engine: data.engine, buffer: data.gicBuffer, concurrent: !data.racy });
+const t = data.topology;
+const topology = new Topology(t.name, t.affinity, t.rss, { userspace: t.userspace });
+const gic = new VirtualGic({ topology, engine: data.engine, buffer: data.gicBuffer, concurrent: !data.racy });
 const n = gic.topology.count;
 const { ctrl, bells, started, covered } = harnessViews(data.harness, n);
 

@@ -24,6 +24,7 @@ import { TopologyError, UsageError } from "../errors.ts";
 import { VirtualGic } from "../gic.ts";
 import { SGI_COUNT } from "../state/layout.ts";
 import { AtomicSgiState } from "../state/shared.ts";
+import { loadTopology } from "../topology/index.ts";
 import { startModuleWorker } from "../util/worker.ts";
 import type { Worker } from "node:worker_threads";
 
@@ -107,13 +108,22 @@ export interface StressResult {
   readonly seed: number;
 }
 
+/** A topology as data a worker can be sent. */
+export interface TopologyData {
+  readonly name: string;
+  readonly affinity: readonly number[];
+  readonly rss: boolean;
+  readonly userspace: boolean;
+}
+
 /** Data each worker starts with. */
 export interface StressWorkerData {
   readonly role: "sender" | "receiver";
   readonly index: number;
   readonly senders: number;
   readonly receivers: number;
-  readonly topology: string;
+  /** The layout as plain data (a Topology does not survive postMessage); the worker rebuilds it. */
+  readonly topology: TopologyData;
   readonly engine: EngineName;
   readonly racy: boolean;
   readonly gicBuffer: SharedArrayBuffer;
@@ -217,7 +227,9 @@ function runWorker(data: StressWorkerData): { worker: Worker; ready: Promise<voi
 export async function runStress(o: StressOptions): Promise<StressResult> {
   checkStressOptions(o);
   // Building the topology and engine here reports a bad --topology/--engine before threads start.
-  const probe = new VirtualGic({ topology: o.topology, engine: o.engine });
+  // A JSON file is read here, once, like every other command's --topology.
+  const topology = loadTopology(o.topology);
+  const probe = new VirtualGic({ topology, engine: o.engine });
   const vcpus = probe.topology.count;
   if (vcpus < 2) throw new TopologyError(`stress needs at least 2 vCPUs; ${o.topology} has ${String(vcpus)}`, o.topology);
   const sendersN = Math.ceil(o.workers / 2);
@@ -225,7 +237,8 @@ export async function runStress(o: StressOptions): Promise<StressResult> {
   const gicBuffer = AtomicSgiState.createBuffer(vcpus);
   const harness = new SharedArrayBuffer(harnessBytes(vcpus));
   const views = harnessViews(harness, vcpus);
-  const base = { senders: sendersN, receivers: receiversN, topology: o.topology, engine: o.engine, racy: o.racy === true, gicBuffer, harness, seed: o.seed } as const;
+  const topologyData: TopologyData = { name: topology.name, affinity: Array.from(topology.affinity), rss: topology.rss, userspace: topology.userspace };
+  const base = { senders: sendersN, receivers: receiversN, topology: topologyData, engine: o.engine, racy: o.racy === true, gicBuffer, harness, seed: o.seed } as const;
   const runs: ReturnType<typeof runWorker>[] = [];
   for (let i = 0; i < sendersN; i++) {
     const writes = Math.floor(o.writes / sendersN) + (i < o.writes % sendersN ? 1 : 0);

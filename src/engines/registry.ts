@@ -3,7 +3,7 @@
  * Adding a built-in engine is its file plus one line in BUILT_IN; a plugin engine (any name)
  * calls `registerEngine`, after which the CLI, replay, bench and report see it like a built-in.
  */
-import { UsageError } from "../errors.ts";
+import { checkObject, describeValue, UsageError } from "../errors.ts";
 import type { Engine, EngineName } from "./engine.ts";
 import { KvmLinearEngine } from "./kvm-linear.ts";
 import { KvmMpidrIndexEngine } from "./kvm-mpidr-index.ts";
@@ -49,6 +49,8 @@ const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/i;
  * @throws UsageError on a name that is not `[a-z0-9][a-z0-9._-]*`, `all`, or already registered.
  */
 export function registerEngine(entry: EngineEntry): void {
+  checkObject(entry, "engine entry");
+  if (typeof entry.name !== "string" || typeof entry.create !== "function") throw new UsageError("an engine entry needs a string name and a create() function", describeValue(entry.name));
   if (!NAME_PATTERN.test(entry.name) || entry.name === "all") throw new UsageError(`engine name "${entry.name}" must match ${String(NAME_PATTERN)} and not be "all"`, entry.name);
   if (isEngineName(entry.name)) throw new UsageError(`an engine named "${entry.name}" is already registered`, entry.name);
   entries.push(entry);
@@ -76,7 +78,7 @@ export function isEngineName(name: string): boolean {
  */
 export function createEngine(name: EngineName): Engine {
   const entry = entries.find((e) => e.name === name);
-  if (entry === undefined) throw new UsageError(`unknown engine "${name}" (expected one of ${engineNames().join(", ")})`, name);
+  if (entry === undefined) throw new UsageError(`unknown engine ${describeValue(name)} (expected one of ${engineNames().join(", ")})`, describeValue(name));
   return entry.create();
 }
 

@@ -4,6 +4,10 @@
  * atomic state so both read one buffer with the same offsets.
  */
 
+import { describeValue, InvalidValueError } from "../errors.ts";
+
+/** Most vCPUs a state holds: the GICv3 limit vsgi supports (the topology's MAX_VCPUS). */
+export const MAX_STATE_VCPUS = 4096;
 /** Number of SGIs per vCPU. */
 export const SGI_COUNT = 16;
 /** INTID returned by an acknowledge when nothing can be signalled. */
@@ -25,6 +29,9 @@ export interface SgiStateLayout {
 
 /** Where each array lives in a state buffer for `count` vCPUs. */
 export function sgiStateLayout(count: number): SgiStateLayout {
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > MAX_STATE_VCPUS) {
+    throw new InvalidValueError(`SGI state vCPU count must be an integer 1..${String(MAX_STATE_VCPUS)}, got ${describeValue(count)}`, describeValue(count), "count");
+  }
   const words = Math.ceil(count / 32);
   const bitmapBytes = SGI_COUNT * words * 4;
   const pending = 0;

@@ -26,6 +26,7 @@ import { SgiRegister } from "../arch/sgi-register.ts";
 import { bitIndex, vcpuBit } from "./bits.ts";
 import { type SgiStateLayout, sgiStateLayout } from "./layout.ts";
 import { SgiState } from "./sgi-state.ts";
+import { describeValue, StateBufferError } from "../errors.ts";
 
 /** Int32 index of the magic word inside the header. */
 export const HEADER_MAGIC = 0;
@@ -97,13 +98,13 @@ function initialiseOnce(state: AtomicSgiState, header: Int32Array, count: number
       return;
     }
     if (magic === SHARED_MAGIC) break;
-    if (magic !== MAGIC_INITIALISING) throw new RangeError(`shared SGI state buffer has an unknown header (magic ${String(magic)})`);
+    if (magic !== MAGIC_INITIALISING) throw new StateBufferError(`shared SGI state buffer has an unknown header (magic ${String(magic)})`);
     Atomics.wait(header, HEADER_MAGIC, MAGIC_INITIALISING, 1000);
   }
   const seen = Atomics.load(header, HEADER_COUNT);
-  if (seen !== count) throw new RangeError(`shared SGI state buffer was initialised for ${String(seen)} vCPUs, not ${String(count)}`);
+  if (seen !== count) throw new StateBufferError(`shared SGI state buffer was initialised for ${String(seen)} vCPUs, not ${String(count)}`);
   const version = Atomics.load(header, HEADER_VERSION);
-  if (version !== SHARED_LAYOUT_VERSION) throw new RangeError(`shared SGI state buffer has layout version ${String(version)}, expected ${String(SHARED_LAYOUT_VERSION)}`);
+  if (version !== SHARED_LAYOUT_VERSION) throw new StateBufferError(`shared SGI state buffer has layout version ${String(version)}, expected ${String(SHARED_LAYOUT_VERSION)}`);
 }
 
 /**
@@ -140,9 +141,9 @@ export class AtomicSgiState extends SgiState {
   constructor(count: number, buffer?: SharedArrayBuffer) {
     const layout = sharedSgiLayout(count);
     const shared = buffer ?? new SharedArrayBuffer(layout.bytes);
-    if (!(shared instanceof SharedArrayBuffer)) throw new TypeError("AtomicSgiState needs a SharedArrayBuffer");
+    if (!(shared instanceof SharedArrayBuffer)) throw new StateBufferError(`AtomicSgiState needs a SharedArrayBuffer, got ${describeValue(shared)}`, describeValue(shared));
     if (shared.byteLength < layout.bytes) {
-      throw new RangeError(`shared SGI state buffer of ${String(shared.byteLength)} bytes is too small for ${String(count)} vCPUs (${String(layout.bytes)} needed; see sharedSgiLayout)`);
+      throw new StateBufferError(`shared SGI state buffer of ${String(shared.byteLength)} bytes is too small for ${String(count)} vCPUs (${String(layout.bytes)} needed; see sharedSgiLayout)`, String(shared.byteLength));
     }
     super(count, shared);
     this.header = new Int32Array(shared, shared.byteLength - HEADER_BYTES, HEADER_BYTES / 4);

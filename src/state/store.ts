@@ -5,7 +5,8 @@
  * through (overridden with `Atomics` by AtomicSgiState); configuration, queries and the CPU
  * interface side: acknowledge and EOI. The delivery side is SgiState (sgi-state.ts).
  */
-import { checkVcpu } from "../errors.ts";
+import { checkVcpu, describeValue, StateBufferError } from "../errors.ts";
+import { checkIntid, checkSgiConfig } from "./config-check.ts";
 import { bitIndex, lastWordMask, lowestBit, vcpuBit } from "./bits.ts";
 import { DEFAULT_PRIORITY, SGI_COUNT, sgiStateLayout, SPURIOUS_INTID } from "./layout.ts";
 
@@ -38,13 +39,15 @@ export class SgiStore {
   protected readonly lastMask: number;
 
   constructor(count: number, buffer?: ArrayBuffer | SharedArrayBuffer) {
+    const isBuffer = buffer instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && buffer instanceof SharedArrayBuffer);
+    if (buffer !== undefined && !isBuffer) throw new StateBufferError(`SGI state buffer must be an ArrayBuffer or a SharedArrayBuffer, got ${describeValue(buffer)}`, describeValue(buffer));
     const layout = sgiStateLayout(count);
     this.count = count;
     this.words = layout.words;
     const fresh = buffer === undefined;
     this.buffer = buffer ?? new ArrayBuffer(layout.bytes);
     if (this.buffer.byteLength < layout.bytes) {
-      throw new RangeError(`SGI state buffer of ${String(this.buffer.byteLength)} bytes is too small for ${String(count)} vCPUs (${String(layout.bytes)} needed)`);
+      throw new StateBufferError(`SGI state buffer of ${String(this.buffer.byteLength)} bytes is too small for ${String(count)} vCPUs (${String(layout.bytes)} needed; see sgiStateLayout)`, String(this.buffer.byteLength));
     }
     const bitmap = SGI_COUNT * layout.words;
     this.pending = new Uint32Array(this.buffer, layout.pending, bitmap);
@@ -90,36 +93,43 @@ export class SgiStore {
     }
   }
 
+  /** A caller's (vCPU, INTID): typed errors, never an index outside the bitmaps. */
+  #check(vcpu: number, intid: number): void {
+    checkVcpu(vcpu, this.count);
+    checkIntid(intid);
+  }
+
   /** Marks an SGI pending directly (no group filter, no kick). */
   setPending(vcpu: number, intid: number): void {
-    checkVcpu(vcpu, this.count);
+    this.#check(vcpu, intid);
     this.orBits(this.pending, bitIndex(this.words, intid, vcpu), vcpuBit(vcpu));
   }
 
   isPending(vcpu: number, intid: number): boolean {
+    this.#check(vcpu, intid);
     return (this.readWord(this.pending, bitIndex(this.words, intid, vcpu)) & vcpuBit(vcpu)) !== 0;
   }
 
   isActive(vcpu: number, intid: number): boolean {
+    this.#check(vcpu, intid);
     return (this.readWord(this.active, bitIndex(this.words, intid, vcpu)) & vcpuBit(vcpu)) !== 0;
   }
 
   isEnabled(vcpu: number, intid: number): boolean {
+    this.#check(vcpu, intid);
     return (this.readWord(this.enabled, bitIndex(this.words, intid, vcpu)) & vcpuBit(vcpu)) !== 0;
   }
 
   /** The group (0 or 1) vCPU `vcpu` configured for `intid`. */
   groupOf(vcpu: number, intid: number): 0 | 1 {
+    this.#check(vcpu, intid);
     return (this.readWord(this.group0, bitIndex(this.words, intid, vcpu)) & vcpuBit(vcpu)) !== 0 ? 0 : 1;
   }
 
   /** Configures an SGI of one vCPU (GICR_ISENABLER0/ICENABLER0, IGROUPR0, IPRIORITYR). */
   configure(vcpu: number, intid: number, config: SgiConfig): void {
     checkVcpu(vcpu, this.count);
-    if (!Number.isInteger(intid) || intid < 0 || intid >= SGI_COUNT) throw new RangeError(`SGI INTID must be 0..15, got ${String(intid)}`);
-    if (config.priority !== undefined && (!Number.isInteger(config.priority) || config.priority < 0 || config.priority > 255)) {
-      throw new RangeError(`SGI priority must be 0..255, got ${String(config.priority)}`);
-    }
+    checkSgiConfig(intid, config);
     const i = bitIndex(this.words, intid, vcpu);
     const bit = vcpuBit(vcpu);
     if (config.enabled !== undefined) {
@@ -181,6 +191,7 @@ export class SgiStore {
    * @returns the INTID, or 1023 when nothing can be signalled.
    */
   acknowledge(vcpu: number): number {
+    checkVcpu(vcpu, this.count);
     for (;;) {
       const intid = this.highestPending(vcpu);
       if (intid === SPURIOUS_INTID) return SPURIOUS_INTID;
@@ -198,6 +209,7 @@ export class SgiStore {
    * @returns the GICC_IAR value: INTID in bits 9:0, source CPU in bits 12:10; or 1023.
    */
   acknowledgeSource(vcpu: number): number {
+    checkVcpu(vcpu, this.count);
     const intid = this.highestPending(vcpu);
     if (intid === SPURIOUS_INTID) return SPURIOUS_INTID;
     const i = bitIndex(this.words, intid, vcpu);
@@ -216,6 +228,7 @@ export class SgiStore {
    * @returns false if it was not active (nothing changed).
    */
   eoi(vcpu: number, intid: number): boolean {
+    this.#check(vcpu, intid);
     return this.clearBits(this.active, bitIndex(this.words, intid, vcpu), vcpuBit(vcpu)) !== 0;
   }
 }

@@ -11,7 +11,7 @@ import * as v from "valibot";
 import { findNodeAtLocation, parseTree, type Node as JsonNode } from "jsonc-parser";
 import { lineColumn, parseJsonStrict } from "../json.ts";
 import { affinityOfMpidr } from "../arch/mpidr.ts";
-import { TopologyError } from "../errors.ts";
+import { describeValue, TopologyError } from "../errors.ts";
 import { MAX_VCPUS, Topology } from "./topology.ts";
 
 /** Topology files larger than this are refused before parsing (4096 MPIDRs need ~100 KiB). */
@@ -90,6 +90,8 @@ function describeIssue(issue: v.BaseIssue<unknown>): { path: IssuePath; atKey: b
  * ```
  */
 export function parseTopologyJson(text: string, source: string): Topology {
+  if (typeof source !== "string") source = "topology JSON";
+  if (typeof text !== "string") throw new TopologyError(`${source}: the topology JSON must be text, got ${describeValue(text)}`, describeValue(text));
   if (text.length > MAX_TOPOLOGY_JSON_BYTES) {
     throw new TopologyError(`${source}: topology file is ${String(text.length)} bytes, over the ${String(MAX_TOPOLOGY_JSON_BYTES)}-byte limit`, source);
   }

@@ -2,7 +2,7 @@
  * Layout presets: what KVM and QEMU give a VM by default, and a sparse host-mirroring layout
  * of the kind userspace sets when it copies host MPIDRs.
  */
-import { TopologyError } from "../errors.ts";
+import { describeValue, TopologyError } from "../errors.ts";
 import { MAX_VCPUS, Topology } from "./topology.ts";
 
 /** QEMU's virt board accepts at most 512 vCPUs with GICv3. */
@@ -48,6 +48,7 @@ export const PRESET_NAMES = Object.keys(PRESETS) as (keyof typeof PRESETS)[];
 
 /** Whether `spec` names a preset (`kvm:64`), rather than a file. */
 export function isPresetSpec(spec: string): boolean {
+  if (typeof spec !== "string") return false;
   return /^[a-z]+:/.test(spec) && PRESET_NAMES.some((p) => spec.startsWith(`${p}:`));
 }
 
@@ -56,8 +57,10 @@ export function isPresetSpec(spec: string): boolean {
  * @example presetTopology("kvm:512").count // 512
  */
 export function presetTopology(spec: string): Topology {
+  if (typeof spec !== "string") throw new TopologyError(`a topology preset must be a string such as "kvm:64", got ${describeValue(spec)}`, describeValue(spec));
   const m = /^([a-z]+):(.*)$/.exec(spec);
-  const preset = m?.[1] !== undefined ? PRESETS[m[1] as keyof typeof PRESETS] : undefined;
+  // Own names only: "constructor:4" is not a preset.
+  const preset = m?.[1] !== undefined && Object.hasOwn(PRESETS, m[1]) ? PRESETS[m[1] as keyof typeof PRESETS] : undefined;
   if (m === null || preset === undefined) {
     throw new TopologyError(`unknown topology preset "${spec}" (expected ${PRESET_NAMES.map((p) => `${p}:<n>`).join(", ")} or a JSON file)`, spec);
   }

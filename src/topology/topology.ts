@@ -4,7 +4,8 @@
  * Arm ARM MPIDR_EL1).
  */
 import { formatAffinity, mpidrOfAffinity } from "../arch/mpidr.ts";
-import { TopologyError } from "../errors.ts";
+import { describeValue, TopologyError } from "../errors.ts";
+import { escapeControl } from "../util/printable.ts";
 
 /** Largest VM vsgi models (KVM's default layout reaches 4096 vCPUs before Aff2 is needed; KVM itself creates at most 512, so larger sizes are projections for its engines). */
 export const MAX_VCPUS = 4096;
@@ -34,11 +35,13 @@ export class Topology {
    *   RSS (the last two are accepted in userspace mode).
    */
   constructor(name: string, affinities: ArrayLike<number>, rss: boolean, options: { readonly userspace?: boolean } = {}) {
+    checkArguments(name, affinities, rss, options);
     if (affinities.length === 0) throw new TopologyError(`topology ${name}: the vCPU list is empty`, name);
     if (affinities.length > MAX_VCPUS) {
       throw new TopologyError(`topology ${name}: ${String(affinities.length)} vCPUs exceed the supported maximum of ${String(MAX_VCPUS)}`, name);
     }
-    this.name = name;
+    // Names come from files and are printed: no control character reaches a terminal.
+    this.name = escapeControl(name);
     this.count = affinities.length;
     this.rss = rss;
     this.userspace = options.userspace === true;
@@ -100,4 +103,21 @@ export class Topology {
     for (const a of this.affinity) m = Math.max(m, a & 0xff);
     return m;
   }
+}
+
+/** A JavaScript caller is not held to the types: refuse what would fail later as a TypeError. */
+function checkArguments(name: unknown, affinities: unknown, rss: unknown, options: unknown): void {
+  if (typeof name !== "string") throw new TopologyError(`a topology name must be a string, got ${describeValue(name)}`, describeValue(name), "name");
+  const list = affinities as { length?: unknown } | null | undefined;
+  if (typeof list !== "object" || list === null || typeof list.length !== "number" || !Number.isInteger(list.length) || list.length < 0) {
+    throw new TopologyError(`topology ${name}: the affinities must be an array of packed affinities, got ${describeValue(affinities)}`, describeValue(affinities), "affinities");
+  }
+  if (list.length <= MAX_VCPUS) {
+    for (let v = 0; v < list.length; v++) {
+      const a = (affinities as ArrayLike<unknown>)[v];
+      if (typeof a !== "number" || a >>> 0 !== a) throw new TopologyError(`topology ${name}: affinity of vCPU ${String(v)} must be a packed affinity (uint32), got ${describeValue(a)}`, describeValue(a), `affinities[${String(v)}]`);
+    }
+  }
+  if (typeof rss !== "boolean") throw new TopologyError(`topology ${name}: rss must be true or false, got ${describeValue(rss)}`, describeValue(rss), "rss");
+  if (typeof options !== "object" || options === null) throw new TopologyError(`topology ${name}: options must be an object, got ${describeValue(options)}`, describeValue(options), "options");
 }

@@ -22,7 +22,10 @@ import { registerExport } from "../../src/cli/export.ts";
 import { registerReplay } from "../../src/cli/replay.ts";
 import { registerRoute } from "../../src/cli/route.ts";
 import { parseStressOptions } from "../../src/cli/stress.ts";
-import { VsgiError } from "../../src/errors.ts";
+import { describeValue, TopologyError, VsgiError } from "../../src/errors.ts";
+import { VirtualGic } from "../../src/gic.ts";
+import * as api from "../../src/index.ts";
+import { MAX_JSON_DEPTH } from "../../src/json.ts";
 import { MAX_TOPOLOGY_JSON_BYTES, parseTopologyJson, presetTopology } from "../../src/topology/index.ts";
 import type { TraceEvent, TraceParser } from "../../src/trace/event.ts";
 import { FtraceParser } from "../../src/trace/ftrace.ts";
@@ -284,6 +287,105 @@ export function oversizedTopologyRejected(): boolean {
   }
 }
 
+/** Keys a hostile topology document may carry: its own, prototype names, near misses, junk. */
+const hostileKey = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom("name", "rss", "userspace", "mpidrs") },
+  { weight: 2, arbitrary: fc.constantFrom("__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf", "__defineGetter__") },
+  { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+);
+/** Number text JSON allows but a double cannot hold, or that is not an exact integer. */
+const hugeNumberText = fc.constantFrom("1e400", "-1e400", "123456789012345678901234567890", "1e-400", "9007199254740993", "-0", "1E+2", "0.5", "4294967296", "18446744073709551616");
+const leafText = fc.oneof(
+  hugeNumberText,
+  fc.nat(0xffffff).map((n) => `"0x${n.toString(16)}"`),
+  fc.nat(40_000).map((n) => `"${"f".repeat(n)}"`),
+  fc.constantFrom("true", "false", "null", '""', '"\\u0000"', '"\\ud800"', '"\\u001b[31m"'),
+  fc.json({ maxDepth: 1 }),
+);
+/** JSON text built as text, so duplicate keys and `__proto__` survive (JSON.stringify drops neither, but objects cannot hold them). */
+const { jsonText } = fc.letrec<{ jsonText: string }>((tie) => ({
+  jsonText: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    leafText,
+    fc.array(tie("jsonText"), { maxLength: 4 }).map((items) => `[${items.join(",")}]`),
+    fc.array(fc.tuple(hostileKey, tie("jsonText")), { maxLength: 4 }).map((kv) => `{${kv.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",")}}`),
+  ),
+}));
+const validMpidrsText = fc.uniqueArray(fc.nat(4095), { minLength: 1, maxLength: 64 }).map((ids) => `[${ids.map((i) => `"0x${(((i >> 4) << 8) | (i & 15)).toString(16)}"`).join(",")}]`);
+
+/** A topology document as text, and what the generator knows about it. */
+interface HostileTopology {
+  readonly text: string;
+  /** A key repeated in the top-level object. */
+  readonly duplicate: boolean;
+  /** Nesting depth wrapped around the document (deeper than the parser's limit is refused). */
+  readonly wrap: number;
+}
+
+const hostileTopology: fc.Arbitrary<HostileTopology> = fc
+  .tuple(
+    validMpidrsText,
+    fc.array(fc.tuple(hostileKey, fc.oneof(jsonText, validMpidrsText, fc.constantFrom("true", "false"))), { maxLength: 4 }),
+    fc.nat(6),
+    fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 100_000 }) }),
+  )
+  .map(([mpidrs, extra, at, wrap]) => {
+    const pairs: [string, string][] = [["mpidrs", mpidrs], ...extra];
+    // Move the mpidrs pair somewhere in the list.
+    pairs.splice(at % pairs.length, 0, pairs.shift()!);
+    const keys = pairs.map(([k]) => k);
+    const body = `{${pairs.map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(", ")}}`;
+    return { text: "[".repeat(wrap) + body + "]".repeat(wrap), duplicate: new Set(keys).size !== keys.length, wrap };
+  });
+
+/** Depth of the deepest array or object in `text` (outside strings). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "[" || c === "{") max = Math.max(max, ++depth);
+    else if (c === "]" || c === "}") depth--;
+  }
+  return max;
+}
+
+/**
+ * Structure-aware topology documents: deep nesting, prototype keys, duplicate keys, huge numbers,
+ * long strings. Every refusal must be a TopologyError; an accepted document must be valid JSON
+ * with only known keys, no duplicate, no prototype key, within the depth limit, and the topology
+ * must say exactly what the document says (RSS only when `"rss": true` is its own field).
+ */
+export const topologyStructureTarget: FuzzTarget<HostileTopology> = {
+  name: "parseTopologyJson structure-aware (nesting, __proto__, duplicates, huge numbers, long strings)",
+  arbitrary: hostileTopology,
+  run: ({ text, duplicate }) => {
+    let t;
+    try {
+      t = parseTopologyJson(text, "hostile.json");
+    } catch (e) {
+      if (e instanceof TopologyError) {
+        rejected++;
+        return;
+      }
+      throw e;
+    }
+    if (duplicate) throw new Error(`accepted a duplicate key: ${text.slice(0, 300)}`);
+    if (nestingDepth(text) > MAX_JSON_DEPTH) throw new Error("accepted a document deeper than the limit");
+    const doc = JSON.parse(text) as Record<string, unknown>;
+    const keys = Object.keys(doc);
+    for (const k of keys) if (!["name", "rss", "userspace", "mpidrs"].includes(k)) throw new Error(`accepted unknown key ${JSON.stringify(k)}: ${text.slice(0, 300)}`);
+    if (t.rss !== (Object.hasOwn(doc, "rss") && doc.rss === true)) throw new Error(`rss ${String(t.rss)} from ${text.slice(0, 300)}`);
+    if (t.count !== (doc.mpidrs as unknown[]).length) throw new Error(`count ${String(t.count)} from ${text.slice(0, 300)}`);
+  },
+  testRuns: 2_000,
+};
+
 // ---------------------------------------------------------------- trace importers
 
 function fixtureLines(): string[] {
@@ -392,6 +494,37 @@ export const traceGzipTarget: FuzzTarget<[number, number, (readonly [number, num
   },
 };
 
+/** Bytes a trace file might hold: random, fixture windows with flipped bytes, NULs, bad UTF-8, CRs, gzip magic. */
+const traceBytes = fc.oneof(
+  fc.uint8Array({ maxLength: 4000 }),
+  fc.tuple(fc.constantFrom<TraceFormatName>("qemu", "ftrace", "jsonl"), fc.nat(), fc.integer({ min: 1, max: 40 }), fc.array(fc.tuple(fc.nat(), fc.nat(255)), { maxLength: 10 })).map(([format, start, length, flips]) => {
+    const bytes = Buffer.from(windowOf(format, start, length).join("\n"));
+    for (const [pos, b] of flips) if (bytes.length > 0) bytes[pos % bytes.length] = b;
+    return new Uint8Array(bytes);
+  }),
+  fc.array(fc.constantFrom("\u0000", "\r", "\n", "\r\n", "\u00ff", "\ufffd", "\u001f\u008b", "{", "\"", "@", ":", "gicv3_icc_generate_sgi ", "ipi_raise: target_mask=", "0x"), { maxLength: 200 }).map((parts) => new Uint8Array(Buffer.from(parts.join(""), "latin1"))),
+);
+
+/**
+ * Every trace parser fed raw bytes through the real line splitter (each format forced, and
+ * sniffed), strict and lenient: only TraceParseErrors (or other VsgiErrors) may come out.
+ */
+export const traceBytesTarget: FuzzTarget<[TraceFormatName | "auto", Uint8Array, boolean, number]> = {
+  name: "trace parsers byte-level (qemu, ftrace, jsonl, auto; strict/lenient)",
+  arbitrary: fc.tuple(fc.constantFrom<TraceFormatName | "auto">("qemu", "ftrace", "jsonl", "auto"), traceBytes, fc.boolean(), fc.integer({ min: 1, max: 4096 })),
+  run: async ([format, bytes, lenient, split]) => {
+    const data = Buffer.from(bytes);
+    // Cut into two chunks at a random place: a line, a UTF-8 sequence or a CRLF may straddle them.
+    const cut = split % (data.length + 1);
+    const chunks = [data.subarray(0, cut), data.subarray(cut)];
+    await expectTypedAsync(async () => {
+      const reader = readTraceFrom(async () => Readable.from(chunks), "fuzz.bytes", { format, lenient });
+      for await (const e of reader) if (!Number.isInteger(e.sender) || e.sender < 0) throw new Error(`bad sender ${String(e.sender)}`);
+    });
+  },
+  testRuns: 2_000,
+};
+
 // ---------------------------------------------------------------- command line
 
 let cliDir: string | undefined;
@@ -479,6 +612,114 @@ export const stressOptionsTarget: FuzzTarget<{ workers: string; writes: string; 
   },
 };
 
+// ---------------------------------------------------------------- public API (core entry)
+
+/** Arguments a JavaScript caller could pass anywhere: anything, plus near-valid values. */
+const apiArg: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 3, arbitrary: fc.anything({ maxDepth: 2, withBigInt: true, withNullPrototype: true, withTypedArray: true, withSparseArray: true }) },
+  { weight: 3, arbitrary: fc.oneof(fc.integer({ min: -2, max: 70 }), fc.constantFrom(1025, 2 ** 32, -0, 0.5, Number.NaN, Infinity, 2 ** 53, 1023)) },
+  { weight: 2, arbitrary: fc.constantFrom("kvm:4", "qemu:8", "sparse:16", "kvm:0", "kvm:99999", "vsgi", "kvm-linear", "foo", "sgi1r", "gicd-sgir", "0x1000002", "0x10000ff", "", "0x", "__proto__", "constructor:4", "toString:2", "__proto__:1") },
+  { weight: 1, arbitrary: fc.bigInt({ min: -(1n << 66n), max: 1n << 66n }) },
+  { weight: 1, arbitrary: fc.constantFrom(new ArrayBuffer(8), new SharedArrayBuffer(64), new ArrayBuffer(0)) },
+  {
+    weight: 2,
+    arbitrary: fc.record(
+      {
+        topology: fc.oneof(fc.constantFrom("kvm:4", "kvm:9", "qemu:4", "x"), fc.constant(presetTopology("kvm:4")), fc.anything({ maxDepth: 0 })),
+        engine: fc.oneof(fc.constantFrom("vsgi", "xen", "reference", "nope"), fc.anything({ maxDepth: 0 })),
+        gicVersion: fc.constantFrom(2, 3, 4, "3"),
+        delivery: fc.constantFrom("list-registers", "gicv4.1", "foo"),
+        strict: fc.oneof(fc.boolean(), fc.constant("yes")),
+        concurrent: fc.boolean(),
+        group: fc.constantFrom(0, 1, 2, -1),
+        priority: fc.constantFrom(0, 255, 256, 1.5),
+        enabled: fc.oneof(fc.boolean(), fc.constant(1)),
+        intid: fc.integer({ min: -1, max: 17 }),
+        aff1: fc.integer({ min: -1, max: 300 }),
+        targetList: fc.integer({ min: -1, max: 0x1ffff }),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+);
+
+/** A VirtualGic to call methods on (valid, so the methods' own checks are what is fuzzed). */
+function apiGic(pick: number): VirtualGic {
+  const v = pick % 4;
+  if (v === 0) return new VirtualGic({ topology: "kvm:8" });
+  if (v === 1) return new VirtualGic({ topology: "kvm:8", gicVersion: 2 });
+  if (v === 2) return new VirtualGic({ topology: "kvm:8", delivery: "gicv4.1", engine: "kvm-linear" });
+  return new VirtualGic({ topology: "kvm:8", concurrent: true });
+}
+
+type ApiCall = (a: readonly unknown[], pick: number) => unknown;
+const anyFn = (f: unknown): ((...args: unknown[]) => unknown) => f as (...args: unknown[]) => unknown;
+const GIC_METHODS = ["writeSgi1r", "writeSgi0r", "writeAsgi1r", "writeSgi", "writeGicdSgir", "acknowledge", "eoi", "configureSgi", "isPending", "setResident", "setOnline", "onKick"] as const;
+const STATE_METHODS = ["acknowledge", "eoi", "configure", "isPending", "setPending", "groupOf"] as const;
+
+/** Every function and constructor of the core entry (src/index.ts), called with arbitrary arguments. */
+const API_CALLS: readonly (readonly [string, ApiCall])[] = [
+  ["decodeGicdSgir", (a) => decodeGicdSgir(a[0] as never, a[1] as never)],
+  ["encodeGicdSgir", (a) => encodeGicdSgir(a[0] as never)],
+  ["gicdSgirTargetMask", (a) => api.gicdSgirTargetMask(a[0] as never, a[1] as never, a[2] as never)],
+  ["affinityOfMpidr", (a) => affinityOfMpidr(a[0] as never, a[1] as never)],
+  ["formatAffinity", (a) => api.formatAffinity(a[0] as never)],
+  ["mpidrOfAffinity", (a) => api.mpidrOfAffinity(a[0] as never)],
+  ["packAffinity", (a) => api.packAffinity(a[0] as never)],
+  ["unpackAffinity", (a) => api.unpackAffinity(a[0] as never)],
+  ["decodeSgiRegister", (a) => decodeSgiRegister(a[0] as never, a[1] as never, a[2] as never)],
+  ["encodeSgiRegister", (a) => encodeSgiRegister(a[0] as never)],
+  ["encodeSgiHiLo", (a) => api.encodeSgiHiLo(a[0] as never)],
+  ["parseSgiRegisterName", (a) => api.parseSgiRegisterName(a[0] as never)],
+  ["sgiWriteToJson", (a) => api.sgiWriteToJson(a[0] as never)],
+  ["parseRegisterValue", (a) => parseRegisterValue(a[0] as never, a[1] as never, a[2] as never)],
+  ["formatHex", (a) => api.formatHex(a[0] as never)],
+  ["joinU64", (a) => api.joinU64(a[0] as never, a[1] as never)],
+  ["splitU64", (a) => api.splitU64(a[0] as never)],
+  ["createEngine", (a) => api.createEngine(a[0] as never)],
+  ["isEngineName", (a) => api.isEngineName(a[0] as never)],
+  ["new VirtualGic", (a) => new VirtualGic(a[0] as never)],
+  ["VirtualGic method", (a, pick) => {
+    const gic = apiGic(pick);
+    const m = GIC_METHODS[(pick >>> 2) % GIC_METHODS.length]!;
+    return anyFn(gic[m]).apply(gic, [...a]);
+  }],
+  ["new SgiState", (a) => new api.SgiState(a[0] as never, a[1] as never)],
+  ["new AtomicSgiState", (a) => new api.AtomicSgiState(a[0] as never, a[1] as never)],
+  ["sharedSgiLayout", (a) => api.sharedSgiLayout(a[0] as never)],
+  ["SgiState method", (a, pick) => {
+    const st = new api.SgiState(8);
+    const m = STATE_METHODS[pick % STATE_METHODS.length]!;
+    return anyFn(st[m]).apply(st, [...a]);
+  }],
+  ["parseTopologyJson", (a) => parseTopologyJson(a[0] as never, a[1] as never)],
+  ["presetTopology", (a) => presetTopology(a[0] as never)],
+  ["new Topology", (a) => new api.Topology(a[0] as never, a[1] as never, a[2] as never, a[3] as never)],
+];
+
+/**
+ * The public API audit (issue 17, item 8): every function and constructor of the core entry,
+ * and every VirtualGic and SgiState method, called with arbitrary arguments. A refusal must be a
+ * VsgiError; a TypeError or RangeError from inside is a finding.
+ */
+export const publicApiTarget: FuzzTarget<[number, number, unknown[]]> = {
+  name: "public API (core entry: functions, VirtualGic and SgiState methods)",
+  arbitrary: fc.tuple(fc.nat(API_CALLS.length - 1), fc.nat(), fc.array(apiArg, { maxLength: 4 })),
+  run: ([which, pick, args]) => {
+    const [name, call] = API_CALLS[which]!;
+    try {
+      call(args, pick);
+    } catch (e) {
+      if (e instanceof VsgiError) {
+        rejected++;
+        return;
+      }
+      throw new Error(`${name}(${args.map((x) => describeValue(x)).join(", ")}) [pick ${String(pick)}] threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    }
+  },
+  testRuns: 5_000,
+};
+
 /** Every target, in report order. */
 export const TARGETS: readonly FuzzTarget<never>[] = [
   parseRegisterValueTarget,
@@ -488,11 +729,14 @@ export const TARGETS: readonly FuzzTarget<never>[] = [
   encodeSgiRegisterTarget,
   encodeGicdSgirTarget,
   parseTopologyJsonTarget,
+  topologyStructureTarget,
   traceLinesTarget,
+  traceBytesTarget,
   traceStreamTarget,
   traceGzipTarget,
   cliTarget,
   stressOptionsTarget,
+  publicApiTarget,
 ] as unknown as FuzzTarget<never>[];
 
 /** Fuzzes one target with a fixed seed; never throws (a finding is reported in the outcome). */
