@@ -43,6 +43,8 @@ export class VsgiEngine implements Engine {
   #flatKey = -1;
   /** Per 16-slot sub-row (slot index >>> 4): mask of the slots that hold a vCPU. */
   #present = new Uint16Array(0);
+  /** Per sub-row: number of vCPUs (set bits of `#present`), so a whole-row write needs no popcount. */
+  #presentCount = new Uint8Array(0);
   /** Per sub-row: pending word of its vCPUs when id = Aff0 bits + a constant inside one word, else -1. */
   #subWord = new Int32Array(0);
   /** Per sub-row with a word: left shift from TargetList bits to that word's bits. */
@@ -129,6 +131,7 @@ export class VsgiEngine implements Engine {
     }
     groupStart[subRows] = groupWord.length;
     this.#present = present;
+    this.#presentCount = Uint8Array.from(present, popcount32);
     this.#subWord = subWord;
     this.#subShift = subShift;
     this.#groupStart = groupStart;
@@ -143,6 +146,7 @@ export class VsgiEngine implements Engine {
       this.#l1.byteLength +
       this.#slots.byteLength +
       this.#present.byteLength +
+      this.#presentCount.byteLength +
       this.#subWord.byteLength +
       this.#subShift.byteLength +
       this.#groupStart.byteLength +
@@ -200,21 +204,23 @@ export class VsgiEngine implements Engine {
         if (m !== 0) sink.deliverWord(word, m << this.#subShift[sub]!, w);
         return popcount32(tl);
       }
-      if ((tl & present) === present) return this.#wholeRow(sub, present, tl, w, sink);
+      if ((tl & present) === present) return this.#wholeRow(sub, tl, w, sink);
     }
     return this.#perTarget(base, tl, w, sink);
   }
 
   /** A write naming every vCPU of a sub-row whose ids span several words: its (word, mask) groups. */
-  #wholeRow(sub: number, present: number, tl: number, w: SgiWrite, sink: DeliverySink): number {
+  #wholeRow(sub: number, tl: number, w: SgiWrite, sink: DeliverySink): number {
     const from = this.#groupStart[sub]!;
     const to = this.#groupStart[sub + 1]!;
+    const count = this.#presentCount[sub]!;
     if (sink.deliverWords !== undefined) {
-      sink.deliverWords(this.#groupWord, this.#groupMask, from, to, popcount32(present), w);
+      sink.deliverWords(this.#groupWord, this.#groupMask, from, to, count, w);
     } else {
       for (let g = from; g < to; g++) sink.deliverWord!(this.#groupWord[g]!, this.#groupMask[g]!, w);
     }
-    return popcount32(tl);
+    // Visits are the TargetList's bits; it names exactly the row's vCPUs unless it has extra bits.
+    return tl === this.#present[sub]! ? count : popcount32(tl);
   }
 
   /** One `deliver` per set TargetList bit (a sink without word operations, or a partial row). */
