@@ -94,7 +94,7 @@ export class PeerFront {
     let targets = mask;
     if (targets < 0) {
       if (this.peer.filter3 === "data-abort") return "data-abort";
-      targets = this.peer.filter3 === "all-including-writer" ? (1 << count) - 1 : 0;
+      targets = this.peer.filter3 === "every-cpu" ? (1 << count) - 1 : 0;
     }
     if (this.peer.offline === "skipped") {
       for (let v = 0; v < count; v++) {
