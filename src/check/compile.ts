@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { packageRoot } from "../util/package-root.ts";
@@ -135,13 +135,18 @@ export function compileCModule(file: string): CompiledModule {
   if (existsSync(path)) return { path, compiler: cc, cached: true };
   const work = join(root, `build-${hash}-${String(process.pid)}`);
   mkdirSync(work, { recursive: true });
-  const object = join(work, "engine.o");
-  run(cc, [...engineFlags(flags, file), "-c", resolve(file), "-o", object], file, "compile the engine");
-  checkSymbols(cc, file, object, work);
-  const tmp = join(work, "engine.node");
-  run(cc, [...engineFlags(flags, file), "-shared", object, shim, "-o", tmp], file, "link the Node-API module");
-  renameSync(tmp, path);
-  return { path, compiler: cc, cached: false };
+  try {
+    const object = join(work, "engine.o");
+    run(cc, [...engineFlags(flags, file), "-c", resolve(file), "-o", object], file, "compile the engine");
+    checkSymbols(cc, file, object, work);
+    const tmp = join(work, "engine.node");
+    run(cc, [...engineFlags(flags, file), "-shared", object, shim, "-o", tmp], file, "link the Node-API module");
+    // A rename is atomic: a concurrent vsgi sees the finished module or none.
+    renameSync(tmp, path);
+    return { path, compiler: cc, cached: false };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /**
