@@ -15,7 +15,7 @@ import {
   type SgiWrite,
 } from "./arch/sgi-register.ts";
 import { bitPositions, formatHex, joinU64, parseRegisterValue, splitU64 } from "./arch/value.ts";
-import type { Engine, EngineName } from "./engines/engine.ts";
+import type { Engine } from "./engines/engine.ts";
 import { type GuestException, PeerFront } from "./engines/peer-sink.ts";
 import { type PeerRules, peerRulesOfEngine } from "./engines/peers.ts";
 import { createEngine } from "./engines/registry.ts";

@@ -3,7 +3,8 @@
  * SGI is lost or invented; `--model` explores the protocol's interleavings instead.
  */
 import type { Command } from "commander";
-import { exploreAll, type ExplorationResult, SCENARIOS } from "../concurrent/interleavings.ts";
+import { exploreAll, type ExplorationResult } from "../concurrent/interleavings.ts";
+import { SCENARIOS } from "../concurrent/scenarios.ts";
 import { runStress, type StressOptions, type StressResult } from "../concurrent/stress.ts";
 import { ENGINE_NAMES, type EngineName, isEngineName } from "../engines/index.ts";
 import { UsageError } from "../errors.ts";

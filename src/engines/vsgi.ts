@@ -26,13 +26,14 @@ export class VsgiEngine implements Engine {
   #l32 = new Int16Array(256).fill(-1);
   /** Largest Aff3 of any vCPU (writes naming a larger one reach nobody). */
   #maxAff3 = 0;
-  /** (node << 8 | Aff1) → cluster row, or -1. */
+  /** (node << 8 | Aff1) → first slot of the cluster's row (row × width), or -1. */
   #l1 = new Int32Array(0);
   /** (row * width + Aff0) → vCPU, or -1. */
   #slots = new Int32Array(0);
   /** Slots per cluster row: 16, or 256 with RSS. */
   #width = 16;
-  #rss = false;
+  /** 0xf0 with RSS (RS × 16 selects the slots), else 0 (RS is RES0 and treated as 0). */
+  #rsMask = 0;
   #words = 0;
   /**
    * Aff3 << 8 | Aff2 when every vCPU shares them (KVM's default layout up to 4096 vCPUs — past
@@ -42,6 +43,8 @@ export class VsgiEngine implements Engine {
   #flatKey = -1;
   /** Per 16-slot sub-row (slot index >>> 4): mask of the slots that hold a vCPU. */
   #present = new Uint16Array(0);
+  /** Per sub-row: number of vCPUs (set bits of `#present`), so a whole-row write needs no popcount. */
+  #presentCount = new Uint8Array(0);
   /** Per sub-row: pending word of its vCPUs when id = Aff0 bits + a constant inside one word, else -1. */
   #subWord = new Int32Array(0);
   /** Per sub-row with a word: left shift from TargetList bits to that word's bits. */
@@ -70,7 +73,6 @@ export class VsgiEngine implements Engine {
       rowOf[v] = l1[i1]!;
     }
     this.#width = topology.rss ? 256 : 16;
-    this.#rss = topology.rss;
     this.#slots = new Int32Array(rows * this.#width).fill(-1);
     for (let v = 0; v < topology.count; v++) {
       const aff0 = topology.affinity[v]! & 0xff;
@@ -82,7 +84,8 @@ export class VsgiEngine implements Engine {
     }
     this.#l32 = l32;
     this.#maxAff3 = maxAff3;
-    this.#l1 = Int32Array.from(l1);
+    this.#l1 = Int32Array.from(l1, (row) => (row < 0 ? -1 : row * this.#width));
+    this.#rsMask = topology.rss ? 0xf0 : 0;
     this.#words = Math.ceil(topology.count / 32);
     const a0 = topology.affinity[0]!;
     this.#flatKey = l1.length === 256 ? a0 >>> 16 : -1;
@@ -128,6 +131,7 @@ export class VsgiEngine implements Engine {
     }
     groupStart[subRows] = groupWord.length;
     this.#present = present;
+    this.#presentCount = Uint8Array.from(present, popcount32);
     this.#subWord = subWord;
     this.#subShift = subShift;
     this.#groupStart = groupStart;
@@ -142,6 +146,7 @@ export class VsgiEngine implements Engine {
       this.#l1.byteLength +
       this.#slots.byteLength +
       this.#present.byteLength +
+      this.#presentCount.byteLength +
       this.#subWord.byteLength +
       this.#subShift.byteLength +
       this.#groupStart.byteLength +
@@ -164,18 +169,18 @@ export class VsgiEngine implements Engine {
    * call on every write.
    */
   #targeted(w: SgiWrite, sink: DeliverySink): number {
-    let row: number;
+    let first: number;
     if (((w.aff3 << 8) | w.aff2) === this.#flatKey) {
-      row = this.#l1[w.aff1]!;
+      first = this.#l1[w.aff1]!;
     } else {
       if (w.aff3 > this.#maxAff3) return 0;
       const node = this.#l32[(w.aff3 << 8) | w.aff2]!;
       if (node < 0) return 0;
-      row = this.#l1[(node << 8) | w.aff1]!;
+      first = this.#l1[(node << 8) | w.aff1]!;
     }
-    if (row < 0) return 0;
+    if (first < 0) return 0;
     // Without RSS the RS field is RES0 and treated as 0, as KVM and QEMU do.
-    const base = row * this.#width + (this.#rss ? w.rs << 4 : 0);
+    const base = first + ((w.rs << 4) & this.#rsMask);
     const tl = w.targetList;
     if ((tl & (tl - 1)) !== 0) return this.#many(base, tl, w, sink);
     // Zero or one target (98–99% of real writes): kept small so the JIT inlines it into callers.
@@ -185,9 +190,11 @@ export class VsgiEngine implements Engine {
     return 1;
   }
 
-  /** A TargetList with two or more bits, from slot `base` of its row. */
-  #many(base: number, targetList: number, w: SgiWrite, sink: DeliverySink): number {
-    let tl = targetList;
+  /**
+   * A TargetList with two or more bits, from slot `base` of its row. The word paths come first;
+   * the rarer ones are separate methods so this one stays small enough for V8 to inline.
+   */
+  #many(base: number, tl: number, w: SgiWrite, sink: DeliverySink): number {
     if (sink.deliverWord !== undefined) {
       const sub = base >>> 4;
       const present = this.#present[sub]!;
@@ -197,18 +204,29 @@ export class VsgiEngine implements Engine {
         if (m !== 0) sink.deliverWord(word, m << this.#subShift[sub]!, w);
         return popcount32(tl);
       }
-      if ((tl & present) === present) {
-        const from = this.#groupStart[sub]!;
-        const to = this.#groupStart[sub + 1]!;
-        if (sink.deliverWords !== undefined) {
-          sink.deliverWords(this.#groupWord, this.#groupMask, from, to, popcount32(present), w);
-        } else {
-          for (let g = from; g < to; g++) sink.deliverWord(this.#groupWord[g]!, this.#groupMask[g]!, w);
-        }
-        return popcount32(tl);
-      }
+      if ((tl & present) === present) return this.#wholeRow(sub, tl, w, sink);
     }
+    return this.#perTarget(base, tl, w, sink);
+  }
+
+  /** A write naming every vCPU of a sub-row whose ids span several words: its (word, mask) groups. */
+  #wholeRow(sub: number, tl: number, w: SgiWrite, sink: DeliverySink): number {
+    const from = this.#groupStart[sub]!;
+    const to = this.#groupStart[sub + 1]!;
+    const count = this.#presentCount[sub]!;
+    if (sink.deliverWords !== undefined) {
+      sink.deliverWords(this.#groupWord, this.#groupMask, from, to, count, w);
+    } else {
+      for (let g = from; g < to; g++) sink.deliverWord!(this.#groupWord[g]!, this.#groupMask[g]!, w);
+    }
+    // Visits are the TargetList's bits; it names exactly the row's vCPUs unless it has extra bits.
+    return tl === this.#present[sub]! ? count : popcount32(tl);
+  }
+
+  /** One `deliver` per set TargetList bit (a sink without word operations, or a partial row). */
+  #perTarget(base: number, targetList: number, w: SgiWrite, sink: DeliverySink): number {
     const slots = this.#slots;
+    let tl = targetList;
     if (tl === 0xffff) {
       for (let k = 0; k < 16; k++) {
         const v = slots[base + k]!;

@@ -73,12 +73,13 @@ export class SgiState extends SgiStore implements DeliverySink {
       this.groupFiltered++;
       return;
     }
-    const old = this.pending[i]!;
+    const p = this.#pending;
+    const old = p[i]!;
     if ((old & bit) !== 0) {
       this.coalesced++;
       return;
     }
-    this.pending[i] = old | bit;
+    p[i] = old | bit;
     this.kicks++;
     if (this.onKick !== null) this.onKick(vcpu, w.intid);
   }
@@ -160,9 +161,11 @@ export class SgiState extends SgiStore implements DeliverySink {
     let newly = 0;
     for (let k = base; k < last; k++) {
       const old = p[k]!;
-      // An idle or an all-pending word (the usual ones) needs no popcount.
-      if (old !== -1) newly += old === 0 ? 32 : 32 - popcount32(old);
-      p[k] = -1;
+      // An all-pending word is left alone; an idle one needs no popcount.
+      if (old !== -1) {
+        newly += old === 0 ? 32 : 32 - popcount32(old);
+        p[k] = -1;
+      }
     }
     const lastOld = p[last]!;
     const lastNew = lastOld | this.lastMask;
@@ -185,7 +188,7 @@ export class SgiState extends SgiStore implements DeliverySink {
    */
   deliverWords(words: Int32Array, masks: Int32Array, from: number, to: number, total: number, w: SgiWrite): void {
     if (!this.#plain || w.register !== SgiRegister.SGI1R || this.onKick !== null) {
-      for (let g = from; g < to; g++) this.#deliverWordGeneral(words[g]!, masks[g]!, w);
+      this.#deliverWordsGeneral(words, masks, from, to, w);
       return;
     }
     const p = this.#pending;
@@ -201,6 +204,11 @@ export class SgiState extends SgiStore implements DeliverySink {
     }
     this.coalesced += coalesced;
     this.kicks += total - coalesced;
+  }
+
+  /** `deliverWords` with the Group 0 filter, kick calls, or a subclass's word operations. */
+  #deliverWordsGeneral(words: Int32Array, masks: Int32Array, from: number, to: number, w: SgiWrite): void {
+    for (let g = from; g < to; g++) this.#deliverWordGeneral(words[g]!, masks[g]!, w);
   }
 
   /**

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { exploreAll, interleavingCount, runScheduled, SCENARIOS, SCHEDULER_SCENARIO, threadLengths } from "../../src/concurrent/interleavings.ts";
+import { exploreAll, interleavingCount, runScheduled, threadLengths } from "../../src/concurrent/interleavings.ts";
+import { SCENARIOS, SCHEDULER_SCENARIO } from "../../src/concurrent/scenarios.ts";
 
 /** Racy explorations above this many interleavings are sampled with fc.scheduler instead (test time). */
 const EXHAUSTIVE_LIMIT = 50_000;
