@@ -67,7 +67,8 @@ function resultRow(p: PreparedEngine, t: CellTiming | undefined, base: Omit<Benc
     engine: engine.name,
     ...base,
     supported: true,
-    ...(support.note !== undefined ? { note: support.note } : {}),
+    // A size past the peer's limit is a projection of the algorithm: the note says so.
+    ...(support.note !== undefined || support.projection !== undefined ? { note: [support.note, support.projection].filter((x) => x !== undefined).join("; ") } : {}),
     visitsPerWrite: t.visits / base.writes,
     nsPerWrite: mine,
     wallNsPerWrite: t.wallNs.median,

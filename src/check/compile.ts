@@ -6,11 +6,12 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { packageRoot } from "../util/package-root.ts";
 import { PluginError } from "../errors.ts";
+import { readInputBytes } from "../util/read-input.ts";
 
 /** The folder with the ABI header, the Node-API shim and the native bench harness. */
 export function pluginNativeDir(): string {
@@ -58,12 +59,12 @@ export function pluginCacheDir(): string {
   throw new PluginError("no writable cache folder for compiled C engines (package folder and temp folder both read-only)");
 }
 
+/** Largest C engine source read (a dispatch engine is a few KB). */
+const MAX_C_SOURCE_BYTES = 4 << 20;
+
 function readSource(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new PluginError(`cannot read C engine ${file}: ${e instanceof Error ? e.message : String(e)}`, file);
-  }
+  // Bounded by the bytes read, and only a regular file (not a FIFO or a device).
+  return readInputBytes(file, MAX_C_SOURCE_BYTES, (message) => new PluginError(`cannot read C engine: ${message}`, file));
 }
 
 /** The first lines of a compiler's complaint, with the cache paths left as they are. */
@@ -135,13 +136,18 @@ export function compileCModule(file: string): CompiledModule {
   if (existsSync(path)) return { path, compiler: cc, cached: true };
   const work = join(root, `build-${hash}-${String(process.pid)}`);
   mkdirSync(work, { recursive: true });
-  const object = join(work, "engine.o");
-  run(cc, [...engineFlags(flags, file), "-c", resolve(file), "-o", object], file, "compile the engine");
-  checkSymbols(cc, file, object, work);
-  const tmp = join(work, "engine.node");
-  run(cc, [...engineFlags(flags, file), "-shared", object, shim, "-o", tmp], file, "link the Node-API module");
-  renameSync(tmp, path);
-  return { path, compiler: cc, cached: false };
+  try {
+    const object = join(work, "engine.o");
+    run(cc, [...engineFlags(flags, file), "-c", resolve(file), "-o", object], file, "compile the engine");
+    checkSymbols(cc, file, object, work);
+    const tmp = join(work, "engine.node");
+    run(cc, [...engineFlags(flags, file), "-shared", object, shim, "-o", tmp], file, "link the Node-API module");
+    // A rename is atomic: a concurrent vsgi sees the finished module or none.
+    renameSync(tmp, path);
+    return { path, compiler: cc, cached: false };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -4,7 +4,6 @@
  * entry records one peer's own behaviour and is not used here. GICv2 (GICD_SGIR) vectors are
  * skipped: dispatch engines see GICv3 writes only.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { parseSgiRegisterName } from "../arch/sgi-register.ts";
@@ -15,6 +14,11 @@ import { loadTopology, parseTopologyJson } from "../topology/index.ts";
 import type { Topology } from "../topology/topology.ts";
 import type { PluginEngine } from "./contract.ts";
 import { Differential, type Disagreement } from "./differential.ts";
+import { parseJsonStrict } from "../json.ts";
+import { readInputFile } from "../util/read-input.ts";
+
+/** Largest vectors file read (the shipped one is ~60 KB). */
+const MAX_VECTORS_BYTES = 16 << 20;
 
 // Only the fields used here; peers add fields to vectors, which must not break the check.
 const int = v.pipe(v.number(), v.integer());
@@ -54,7 +58,8 @@ export function vectorsPath(): string {
 export function runVectors(plugin: PluginEngine, file = vectorsPath()): VectorsResult {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
+    // The same bounded read and strict JSON parse as every other input.
+    raw = parseJsonStrict(readInputFile(file, MAX_VECTORS_BYTES, (m) => new PluginError(m, file)), file, PluginError, { maxChars: MAX_VECTORS_BYTES });
   } catch (e) {
     throw new PluginError(`conformance vectors ${file} cannot be read: ${e instanceof Error ? e.message : String(e)}`, file);
   }

@@ -61,7 +61,7 @@ export function peerFilter3Mask(p: PeerRules, count: number): number {
   switch (p.filter3) {
     case "nothing":
       return 0;
-    case "all-including-writer":
+    case "every-cpu":
       return (1 << count) - 1;
     case "data-abort":
       return -1;
@@ -70,5 +70,5 @@ export function peerFilter3Mask(p: PeerRules, count: number): number {
 
 /** The rule id for a peer's filter-3 behaviour. */
 export function peerFilter3Rule(p: PeerRules): RuleId {
-  return p.filter3 === "nothing" ? "filter3-nothing" : p.filter3 === "all-including-writer" ? "filter3-all" : "filter3-abort";
+  return p.filter3 === "nothing" ? "filter3-nothing" : p.filter3 === "every-cpu" ? "filter3-all" : "filter3-abort";
 }

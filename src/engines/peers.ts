@@ -30,8 +30,8 @@ export type GroupRule =
   /** Only ICC_SGI1R_EL1 is emulated (SGI0R/ASGI1R UNDEF); group registers RAZ/WI, the group never matters. */
   | "sgi1r-only";
 
-/** GICD_SGIR TargetListFilter = 0b11 (reserved). */
-export type Filter3Rule = "nothing" | "all-including-writer" | "data-abort";
+/** GICD_SGIR TargetListFilter = 0b11 (reserved): nothing sent, every CPU (the writer included), or a data abort. */
+export type Filter3Rule = "nothing" | "every-cpu" | "data-abort";
 
 /** Which of several vCPUs sharing one affinity a targeted SGI reaches. */
 export type DuplicateRule = "lowest" | "highest" | "all" | "table-highest-else-lowest" | "unsupported";
@@ -89,20 +89,20 @@ const QEMU_MAX = { gicv3: 512, gicv2: 8 } as const;
 const XEN_MAX = { gicv3: 128, gicv2: 8 } as const;
 
 /** What a peer decides at run time (limits and rules), without the citations. */
-export type PeerRules = Pick<PeerModel, "id" | "maxVcpus" | "group" | "filter3" | "offline" | "duplicates" | "gicv2Source">;
+export type PeerRules = Pick<PeerModel, "id" | "maxVcpus" | "group" | "filter3" | "offline" | "gicv2Source">;
 
 /**
  * Each peer's VM size limits and rules (the cells of PEERS cite where they were read). Engines and
  * VirtualGic read these instead of PEERS so the core bundle does not carry the citation matrix.
  */
 export const PEER_LIMITS: Readonly<Record<PeerId, PeerRules>> = {
-  "architecture": { id: "architecture", maxVcpus: ARCH_MAX, group: "sgi1r-any", filter3: "nothing", offline: "pending", duplicates: "lowest", gicv2Source: "writer" },
-  "kvm-6.6": { id: "kvm-6.6", maxVcpus: KVM_MAX, group: "sgi1r-any", filter3: "nothing", offline: "pending", duplicates: "lowest", gicv2Source: "writer" },
-  "rfc-v2": { id: "rfc-v2", maxVcpus: KVM_MAX, group: "sgi1r-any", filter3: "nothing", offline: "pending", duplicates: "unsupported", gicv2Source: "writer" },
-  "kvm-6.7": { id: "kvm-6.7", maxVcpus: KVM_MAX, group: "sgi1r-any", filter3: "nothing", offline: "pending", duplicates: "table-highest-else-lowest", gicv2Source: "writer" },
-  "kvm-6.10+": { id: "kvm-6.10+", maxVcpus: KVM_MAX, group: "sgi1r-any", filter3: "nothing", offline: "pending", duplicates: "table-highest-else-lowest", gicv2Source: "writer" },
-  "qemu-7.2+": { id: "qemu-7.2+", maxVcpus: QEMU_MAX, group: "exact", filter3: "all-including-writer", offline: "pending", duplicates: "all", gicv2Source: "writer" },
-  "xen-4.x": { id: "xen-4.x", maxVcpus: XEN_MAX, group: "sgi1r-only", filter3: "data-abort", offline: "skipped", duplicates: "unsupported", gicv2Source: "zero" },
+  "architecture": { id: "architecture", maxVcpus: ARCH_MAX, group: "sgi1r-any", filter3: "nothing", offline: "pending", gicv2Source: "writer" },
+  "kvm-6.6": { id: "kvm-6.6", maxVcpus: KVM_MAX, group: "sgi1r-any", filter3: "nothing", offline: "pending", gicv2Source: "writer" },
+  "rfc-v2": { id: "rfc-v2", maxVcpus: KVM_MAX, group: "sgi1r-any", filter3: "nothing", offline: "pending", gicv2Source: "writer" },
+  "kvm-6.7": { id: "kvm-6.7", maxVcpus: KVM_MAX, group: "sgi1r-any", filter3: "nothing", offline: "pending", gicv2Source: "writer" },
+  "kvm-6.10+": { id: "kvm-6.10+", maxVcpus: KVM_MAX, group: "sgi1r-any", filter3: "nothing", offline: "pending", gicv2Source: "writer" },
+  "qemu-7.2+": { id: "qemu-7.2+", maxVcpus: QEMU_MAX, group: "exact", filter3: "every-cpu", offline: "pending", gicv2Source: "writer" },
+  "xen-4.x": { id: "xen-4.x", maxVcpus: XEN_MAX, group: "sgi1r-only", filter3: "data-abort", offline: "skipped", gicv2Source: "zero" },
 };
 
 /** The peers, keyed by id. */
@@ -111,6 +111,7 @@ export const PEER_LIMITS: Readonly<Record<PeerId, PeerRules>> = {
 export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() => ({
   architecture: {
     ...PEER_LIMITS["architecture"],
+    duplicates: "lowest",
     engine: "vsgi",
     title: "GIC architecture (IHI 0069 GICv3/v4, IHI 0048B GICv2) — vsgi and the reference follow it",
     limitSource: "vsgi models up to 4096 vCPUs (src/topology/topology.ts MAX_VCPUS); GICv2: 8 CPU interfaces (IHI 0048B)",
@@ -127,6 +128,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() =>
   },
   "kvm-6.6": {
     ...PEER_LIMITS["kvm-6.6"],
+    duplicates: "lowest",
     engine: "kvm-linear",
     title: "Linux KVM ≤ 6.6: linear walk in vgic_v3_dispatch_sgi",
     limitSource: KVM_LIMIT,
@@ -143,11 +145,12 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() =>
       { file: "arch/arm64/kvm/vgic/vgic-mmio-v3.c", fn: "vgic_v3_dispatch_sgi, match_mpidr", version: LINUX_66 },
       { file: "arch/arm64/kvm/sys_regs.c", fn: "access_gic_sgi", version: "Linux 5.10 (unchanged)" },
       { file: "arch/arm64/kvm/vgic/vgic-mmio-v2.c", fn: "vgic_mmio_write_sgir", version: "Linux 5.10 (unchanged)" },
-      { file: "include/kvm/arm_vgic.h", fn: "VGIC_V3_MAX_CPUS", version: "Linux ≥ 4.x" },
+      { file: "include/kvm/arm_vgic.h", fn: "VGIC_V3_MAX_CPUS", version: "Linux 5.x–6.x (255 in older kernels)" },
     ],
   },
   "rfc-v2": {
     ...PEER_LIMITS["rfc-v2"],
+    duplicates: "unsupported",
     engine: "rfc-affskip",
     title: "[RFC v2] KVM: arm/arm64: optimize vSGI injection performance (2023, not merged)",
     limitSource: KVM_LIMIT,
@@ -164,6 +167,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() =>
   },
   "kvm-6.7": {
     ...PEER_LIMITS["kvm-6.7"],
+    duplicates: "table-highest-else-lowest",
     engine: "kvm-mpidr-index",
     title: "Linux KVM 6.7–6.9: compressed-MPIDR index, NULL after one slot on a table miss",
     limitSource: KVM_LIMIT,
@@ -184,6 +188,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() =>
   },
   "kvm-6.10+": {
     ...PEER_LIMITS["kvm-6.10+"],
+    duplicates: "table-highest-else-lowest",
     engine: "kvm-mpidr-index",
     title: "Linux KVM ≥ 6.10: compressed-MPIDR index, full walk on a table miss",
     limitSource: KVM_LIMIT,
@@ -200,6 +205,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() =>
   },
   "qemu-7.2+": {
     ...PEER_LIMITS["qemu-7.2+"],
+    duplicates: "all",
     engine: "qemu-scan",
     title: "QEMU TCG GICv3 (icc_generate_sgi) and GICv2 (arm_gic.c), read at 019fbfa4bcd2",
     limitSource: "hw/arm/virt.c virt_machine_class_init (max_cpus = 512), machvirt_init (GICv2: GIC_NCPU = 8)",
@@ -221,6 +227,7 @@ export const PEERS: Readonly<Record<PeerId, PeerModel>> = /* @__PURE__ */ (() =>
   },
   "xen-4.x": {
     ...PEER_LIMITS["xen-4.x"],
+    duplicates: "unsupported",
     engine: "xen",
     title: "Xen 4.14–4.22 vGIC (read at RELEASE-4.22.0)",
     limitSource: "xen/arch/arm/include/asm/config.h MAX_VIRT_CPUS = 128 (arm64); domain.c vgic_max_vcpus (GICv2: 8)",

@@ -4,12 +4,13 @@
  * A part that fails is recorded as missing with the reason, so the report never shows a number
  * that was not measured.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { runBench } from "../bench/run.ts";
 import { type ModelReport, modelReport } from "../model/report.ts";
 import { UsageError } from "../errors.ts";
+import { checkLabOut, writeLabFiles } from "./output.ts";
 import { replayTrace } from "../trace/replay.ts";
 import { packageRoot } from "../util/package-root.ts";
 import { buildExplorerBundle } from "../report/bundle.ts";
@@ -116,7 +117,8 @@ async function runTracesPart(paths: readonly string[], onProgress: (p: LabProgre
 
 async function runModelPart(tracePaths: readonly string[], traces: LabResults["traces"], notes: string[]): Promise<ModelReport | Missing> {
   // Fit the model's real-trace mixes only to traces that replayed cleanly.
-  const ok = isMissing(traces) ? [] : traces.replays.filter((r) => !("error" in r)).map((r) => r.trace);
+  // A GICv2 log (GICD_SGIR) has no ICC_SGI1R writes to fit a Linux GICv3 mix to.
+  const ok = isMissing(traces) ? [] : traces.replays.filter((r) => !("error" in r) && r.gicv2 === undefined).map((r) => r.trace);
   const paths = tracePaths.filter((p) => ok.includes(basename(p)));
   try {
     return await modelReport({ traces: paths });
@@ -141,6 +143,8 @@ export async function runLab(options: LabOptions, onProgress: (p: LabProgress) =
   const started = new Date().toISOString();
   const tracePaths = [...(options.noBundledTraces === true ? [] : bundledTraces()), ...(options.traces ?? []).map((t) => resolve(t))];
   for (const t of options.traces ?? []) if (!existsSync(t)) throw new UsageError(`trace ${t}: no such file`, t);
+  // Before the sweep: a bad --out must not cost a run of several minutes.
+  checkLabOut(options.out, tracePaths);
   const bench = await runBenchPart(options, onProgress);
   const traces = await runTracesPart(tracePaths, onProgress);
   onProgress({ phase: "model", done: 0, total: 1, label: "cost model" });
@@ -168,14 +172,12 @@ export async function runLab(options: LabOptions, onProgress: (p: LabProgress) =
     model,
     notes,
   };
-  mkdirSync(options.out, { recursive: true });
   const jsonPath = join(options.out, "results.json");
   const htmlPath = join(options.out, "index.html");
   // The duration covers every measurement; rendering and writing take milliseconds after it.
   const final: LabResults = { ...results, durationMs: Math.round(performance.now() - t0) };
   const html = renderReport(final, explorer);
-  writeFileSync(jsonPath, `${JSON.stringify(final, null, 2)}\n`);
-  writeFileSync(htmlPath, html);
+  writeLabFiles(options.out, { "results.json": `${JSON.stringify(final, null, 2)}\n`, "index.html": html }, tracePaths);
   onProgress({ phase: "report", done: 1, total: 1, label: "done" });
   return { results: final, htmlPath, jsonPath, htmlBytes: Buffer.byteLength(html) };
 }

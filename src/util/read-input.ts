@@ -32,6 +32,16 @@ export const INPUT_OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
  * @example readInputFile("topo.json", 1 << 20, (m) => new TopologyError(m))
  */
 export function readInputFile(path: string, maxBytes: number, fail: (message: string, reason: InputProblem) => Error): string {
+  const bytes = readInputBytes(path, maxBytes, fail);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw fail(`${path}: is not UTF-8 text`, "utf8");
+  }
+}
+
+/** The bytes of the regular file at `path`, at most `maxBytes` (see {@link readInputFile}). */
+export function readInputBytes(path: string, maxBytes: number, fail: (message: string, reason: InputProblem) => Error): Buffer {
   let fd: number;
   try {
     fd = openSync(path, INPUT_OPEN_FLAGS);
@@ -57,11 +67,7 @@ export function readInputFile(path: string, maxBytes: number, fail: (message: st
       if (total > maxBytes) throw fail(`${path}: file is over the ${String(maxBytes)}-byte limit`, "size");
       parts.push(Buffer.from(buf.subarray(0, n)));
     }
-    try {
-      return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(parts, total));
-    } catch {
-      throw fail(`${path}: is not UTF-8 text`, "utf8");
-    }
+    return Buffer.concat(parts, total);
   } finally {
     closeSync(fd);
   }

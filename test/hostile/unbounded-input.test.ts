@@ -9,7 +9,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { TopologyError, TraceParseError } from "../../src/errors.ts";
+import { loadEngineFile } from "../../src/check/load.ts";
+import { PluginError, TopologyError, TraceParseError } from "../../src/errors.ts";
 import { MAX_JSON_DEPTH } from "../../src/json.ts";
 import { loadTopology, parseTopologyJson } from "../../src/topology/index.ts";
 import { readTrace } from "../../src/trace/read.ts";
@@ -56,6 +57,12 @@ describe("unbounded input is refused", () => {
         await assert.rejects(drain(path, lenient), (e: unknown) => e instanceof TraceParseError && /not a regular file/.test(e.message), path);
       }
     }
+  });
+
+  it("a C engine source is bounded by the bytes read: over 4 MiB is refused before compiling", async () => {
+    const big = join(dir, "huge_engine.c");
+    writeFileSync(big, `/* ${"x".repeat(4 << 20)} */\n`);
+    await assert.rejects(loadEngineFile(big), (e: unknown) => e instanceof PluginError && /over the 4194304-byte limit/.test(e.message));
   });
 
   it("vsgi route --topology /dev/zero or a FIFO exits 2 with one line, quickly", () => {

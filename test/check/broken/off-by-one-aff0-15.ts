@@ -39,7 +39,7 @@ export default class Engine {
   readonly name = "off-by-one-aff0-15";
   readonly origin = "Linear scan over every vCPU; n visits per write.";
   readonly contract = 1;
-  #affinity = new Uint32Array(0);
+  #affinity: Uint32Array = new Uint32Array(0);
   #rss = false;
 
   /** Called once per layout before any dispatch: build tables here, never per write. */
