@@ -79,6 +79,7 @@ export function initramfsEntries(guest: readonly CpioEntry[], init: Buffer): Cpi
 /** Runs one capture end to end. */
 export async function capture(o: CaptureOptions): Promise<CaptureResult> {
   // The destination is checked before minutes of emulation, and only replaced when all went well.
+  mkdirSync(dirname(resolve(o.out)), { recursive: true });
   checkOutputPath(o.out, o.kernel !== undefined ? [o.kernel] : []);
   const gicVersion = o.gicVersion ?? 3;
   if (gicVersion === 2 && o.vcpus > GICV2_MAX_CPUS) throw new CaptureError(`a GICv2 has at most ${String(GICV2_MAX_CPUS)} CPU interfaces; --vcpus ${String(o.vcpus)} needs --gic-version 3`);
