@@ -80,7 +80,8 @@ function checkInChild(file: string, script: string, o: Options): void {
     else process.stdout.write(`${formatTimeout(report)}\n`);
     checkFailed(timeoutSummary(report));
   } else if (r.signal !== null) {
-    writeError("check-failed", `the engine ${file} crashed the check (${r.signal}); re-run the same command (same --seed ${String(o.seed)}) under gdb --args to see where`);
+    const how = /\.c$/i.test(file) ? `the C engine ${file} crashed the check (${r.signal}); re-run the same command (same --seed ${String(o.seed)}) under gdb --args to see where` : `the engine ${file} killed the check (${r.signal}); re-run the same command (same --seed ${String(o.seed)})`;
+    writeError("check-failed", how);
     process.exitCode = 1;
   } else {
     process.exitCode = r.status ?? 1;
