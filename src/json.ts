@@ -41,8 +41,6 @@ export function lineColumn(text: string, offset: number): { line: number; column
 
 type ErrorClass = new (message: string, input: string, where: string) => VsgiError;
 
-const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-
 /** A recursive-descent parser whose recursion is bounded by `maxDepth`. */
 class Parser {
   pos = 0;
@@ -90,20 +88,57 @@ class Parser {
       return c === 0x7b ? this.#object(depth + 1) : this.#array(depth + 1);
     }
     if (c === 0x22) return this.#string();
-    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-      NUMBER.lastIndex = this.pos;
-      const m = NUMBER.exec(t);
-      if (m === null) return this.#unexpected("value expected");
-      this.pos += m[0].length;
-      return Number(m[0]);
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.#number();
+    if (c === 0x74 && t.startsWith("true", this.pos)) {
+      this.pos += 4;
+      return true;
     }
-    for (const [word, v] of LITERALS) {
-      if (t.startsWith(word, this.pos)) {
-        this.pos += word.length;
-        return v;
-      }
+    if (c === 0x66 && t.startsWith("false", this.pos)) {
+      this.pos += 5;
+      return false;
+    }
+    if (c === 0x6e && t.startsWith("null", this.pos)) {
+      this.pos += 4;
+      return null;
     }
     return this.#unexpected("value expected");
+  }
+
+  /** End of the run of decimal digits starting at `p`. */
+  #digits(p: number): number {
+    const t = this.#text;
+    let q = p;
+    for (let c = t.charCodeAt(q); c >= 0x30 && c <= 0x39; c = t.charCodeAt(q)) q++;
+    return q;
+  }
+
+  /** `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` (RFC 8259 §6), scanned without a regex. */
+  #number(): number {
+    const t = this.#text;
+    const start = this.pos;
+    let p = t.charCodeAt(start) === 0x2d ? start + 1 : start;
+    let q = t.charCodeAt(p) === 0x30 ? p + 1 : this.#digits(p);
+    if (q === p) return this.#expected(q, "digit expected");
+    if (t.charCodeAt(q) === 0x2e) {
+      p = q + 1;
+      q = this.#digits(p);
+      if (q === p) return this.#expected(q, "digit expected after the decimal point");
+    }
+    const e = t.charCodeAt(q);
+    if (e === 0x65 || e === 0x45) {
+      p = q + 1;
+      const sign = t.charCodeAt(p);
+      if (sign === 0x2b || sign === 0x2d) p++;
+      q = this.#digits(p);
+      if (q === p) return this.#expected(q, "digit expected in the exponent");
+    }
+    this.pos = q;
+    return Number(t.slice(start, q));
+  }
+
+  #expected(at: number, what: string): never {
+    this.pos = at;
+    return this.#unexpected(what);
   }
 
   #string(): string {
@@ -187,11 +222,6 @@ class Parser {
   }
 }
 
-const LITERALS: readonly (readonly [string, unknown])[] = [
-  ["true", true],
-  ["false", false],
-  ["null", null],
-];
 
 /**
  * Parses `text` as strict JSON (no comments, no trailing commas) into prototype-free objects.

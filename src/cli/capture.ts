@@ -25,12 +25,21 @@ export function registerCapture(program: Command): void {
     .option("--timeout <s>", "kill QEMU after this many seconds", "900")
     .option("--cache <dir>", "cache of packages, kernel and initramfs", ".cache/capture")
     .option("--no-install", "never run apt-get; say what to install instead")
+    .option("--gic-version <2|3>", "the board's GIC: 3 (ICC_SGI1R_EL1) or 2 (GICD_SGIR, at most 8 vCPUs)", "3")
+    .option("--kernel <file>", "boot this image (e.g. a bare-metal GIC test; scripts/capture/sgi-test/build.sh makes one) instead of the Debian Linux guest; --workload, --seconds and --ipi-raise do not apply")
+    .option("--append <args>", "the --kernel image's command line")
+    .option("--tcg <threads>", "TCG threading: multi (one host thread per vCPU) or single (one thread for all; faster above ~64 vCPUs on few cores)", "multi")
     .option("--json", "print the result and the replay report as JSON")
     .action(
       action(
-        async (opts: { vcpus: string; out: string; workload: string; seconds: string; ipiRaise?: boolean; memory: string; timeout: string; cache: string; install: boolean; json?: boolean }) => {
+        async (opts: { vcpus: string; gicVersion: string; tcg: string; kernel?: string; append?: string; out: string; workload: string; seconds: string; ipiRaise?: boolean; memory: string; timeout: string; cache: string; install: boolean; json?: boolean }) => {
           const vcpus = parseNonNegativeInt(opts.vcpus, "--vcpus", 512);
           if (vcpus < 1) throw new UsageError("--vcpus must be at least 1", opts.vcpus);
+          if (opts.gicVersion !== "2" && opts.gicVersion !== "3") throw new UsageError(`--gic-version must be 2 or 3, not "${opts.gicVersion}"`, opts.gicVersion);
+          const gicVersion = opts.gicVersion === "2" ? 2 : 3;
+          if (opts.tcg !== "single" && opts.tcg !== "multi") throw new UsageError(`--tcg must be single or multi, not "${opts.tcg}"`, opts.tcg);
+          if (gicVersion === 2 && vcpus > 8) throw new UsageError(`--gic-version 2 allows at most 8 vCPUs (a GICv2 has 8 CPU interfaces), not ${String(vcpus)}`, opts.vcpus);
+          if (opts.append !== undefined && opts.kernel === undefined) throw new UsageError("--append needs --kernel (the Linux guest's command line is vsgi's own)");
           const workloads = opts.workload.split(",").map((w) => w.trim());
           for (const w of workloads) {
             if (!(CAPTURE_WORKLOADS as readonly string[]).includes(w)) throw new UsageError(`unknown workload "${w}" (expected ${CAPTURE_WORKLOADS.join(", ")})`, w);
@@ -40,6 +49,10 @@ export function registerCapture(program: Command): void {
           };
           const result = await capture({
             vcpus,
+            gicVersion,
+            tcgThreads: opts.tcg,
+            ...(opts.kernel !== undefined ? { kernel: opts.kernel } : {}),
+            ...(opts.append !== undefined ? { append: opts.append } : {}),
             workloads,
             seconds: parseNonNegativeInt(opts.seconds, "--seconds", 3600),
             out: opts.out,
@@ -51,7 +64,7 @@ export function registerCapture(program: Command): void {
             log,
           });
           const report = await replayTrace(result.out, { topology: `qemu:${String(vcpus)}` });
-          const intent = opts.ipiRaise === true ? await compareIntent(result.out, result.console, presetTopology(`qemu:${String(vcpus)}`)) : undefined;
+          const intent = opts.ipiRaise === true && opts.kernel === undefined ? await compareIntent(result.out, result.console, presetTopology(`qemu:${String(vcpus)}`)) : undefined;
           if (opts.json === true) printJson("capture", { capture: result, replay: report, ...(intent !== undefined ? { intent } : {}) });
           else {
             log(`captured in ${result.seconds.toFixed(0)} s: ${result.out} and ${result.console} (${result.qemuVersion}; kernel ${result.kernel})`);

@@ -5,7 +5,7 @@ import { UsageError } from "../errors.ts";
 import { loadTopology, presetTopology } from "../topology/index.ts";
 import { compareIntent, type IntentReport } from "../trace/intent.ts";
 import { parseFormatOption } from "../trace/read.ts";
-import { hasMismatch, type ReplayReport, replayTrace } from "../trace/replay.ts";
+import { hasMismatch, type Mismatch, type ReplayReport, replayStream, replayTrace } from "../trace/replay.ts";
 import { pct } from "../util/percent.ts";
 import { action, checkFailed, printJson } from "./contract.ts";
 import { engineFileOption, useEngineFiles } from "./engine-option.ts";
@@ -15,7 +15,9 @@ export function formatReplay(r: ReplayReport): string {
   const s = r.stats;
   const lines = [
     `${r.trace} (${r.format}, ${r.topology}): ${String(r.writes)} writes, ${String(r.deliveries)} recorded deliveries, ${String(r.lines)} lines` +
-      (r.lenientSkipped > 0 ? `, ${String(r.lenientSkipped)} malformed lines skipped` : ""),
+      (r.lenientSkipped > 0 ? `, ${String(r.lenientSkipped)} malformed lines skipped` : "") +
+      `, ${String(r.foreignLines)} lines of other events or foreign text skipped` +
+      (r.threadEvictions > 0 ? `, ${String(r.threadEvictions)} writes finished early (more pending threads than kept)` : ""),
     `  unicast ${pct(s.unicastShare, 2)}, cross-cluster ${pct(s.crossClusterShare, 2)}, IRM ${String(s.irm)}, targets/write ${JSON.stringify(s.targetsPerWrite)}, clusters/multicast ${JSON.stringify(s.clustersPerMulticast)}, by INTID ${JSON.stringify(s.byIntid)}`,
   ];
   for (const [name, e] of Object.entries(r.engines)) {
@@ -29,6 +31,14 @@ export function formatReplay(r: ReplayReport): string {
     if ("rules" in e) for (const [rule, n] of Object.entries(e.rules ?? {})) lines.push(`    rule on ${String(n)} writes: ${rule}`);
   }
   const o = r.oracle;
+  const v2 = r.gicv2;
+  if (v2 !== undefined) {
+    lines.push(
+      `  GICv2 oracle (VirtualGic GICv2 path): ${String(v2.writes)} GICD_SGIR writes reach ${String(v2.modelDeliveries)} CPUs (${String(v2.coalesced)} coalesced), QEMU acknowledged ${String(v2.acknowledged)} SGIs, ${String(v2.eoisChecked)} EOI sources checked, ${String(v2.pendingAtEnd)} left pending; ${String(v2.mismatches)} mismatches` +
+        (v2.firstMismatch !== null ? ` (first at line ${String(v2.firstMismatch.line)}: ${v2.firstMismatch.message})` : ""),
+    );
+    return lines.join("\n");
+  }
   lines.push(
     o.checked === 0
       ? "  oracle: the trace records no deliveries"
@@ -46,7 +56,7 @@ export function formatIntent(i: IntentReport): string {
 export function registerReplay(program: Command): void {
   engineFileOption(program.command("replay"))
     .description("replay real traces (QEMU -trace log, ftrace ipi_raise, vsgi JSONL; gzip ok) through every engine; exit 1 on any mismatch")
-    .argument("<trace...>", "trace files")
+    .argument("<trace...>", "trace files; - reads a plain-text trace from standard input as it is written (needs --topology; mismatches are printed as they are found)")
     .option("--topology <spec>", "kvm:<n>, qemu:<n>, sparse:<n> or a JSON file (default: the JSONL header's, else qemu:<vCPUs seen>)")
     .option("--engines <list>", "comma-separated engines or all", "all")
     .option("--format <format>", "auto, qemu, ftrace or jsonl", "auto")
@@ -61,8 +71,16 @@ export function registerReplay(program: Command): void {
         const engines = parseEngineList(opts.engines);
         const format = parseFormatOption(opts.format);
         const reports: ReplayReport[] = [];
+        if (traces.includes("-") && opts.topology === undefined) throw new UsageError("replay - (standard input) needs --topology: a stream cannot be read twice to find its vCPUs");
+        if (traces.includes("-") && traces.length > 1) throw new UsageError("replay - reads standard input alone: give no other trace");
         for (const t of traces) {
-          const r = await replayTrace(t, { engines, format, lenient: opts.lenient === true, ...(opts.topology !== undefined ? { topology: opts.topology } : {}) });
+          const live = (engine: string, m: Mismatch): void => {
+            process.stdout.write(`mismatch at line ${String(m.line)} (${engine}): vCPU ${String(m.sender)} wrote ${m.value}; reference [${m.expected.join(",")}], ${engine === "oracle" ? "trace" : engine} [${m.actual.join(",")}]\n`);
+          };
+          const r =
+            t === "-"
+              ? await replayStream(process.stdin, "-", opts.topology!, { engines, format, lenient: opts.lenient === true, ...(opts.json === true ? {} : { onMismatch: live }) })
+              : await replayTrace(t, { engines, format, lenient: opts.lenient === true, ...(opts.topology !== undefined ? { topology: opts.topology } : {}) });
           reports.push(r);
           if (opts.json !== true) process.stdout.write(`${formatReplay(r)}\n`);
         }

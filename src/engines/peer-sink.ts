@@ -15,45 +15,9 @@ export interface GroupedSink extends DeliverySink {
   groupOf(vcpu: number, intid: number): 0 | 1;
 }
 
-/** Whether a peer needs a PeerSink (it decides something the state does not). */
-export function peerNeedsSink(peer: PeerRules): boolean {
+/** Whether a peer needs a PeerFront in front of the state (it decides something the state does not). */
+function peerNeedsSink(peer: PeerRules): boolean {
   return peer.offline === "skipped" || peer.group === "exact";
-}
-
-export class PeerSink implements DeliverySink {
-  /** Targets skipped because the vCPU was offline (Xen). */
-  offlineDrops = 0;
-  /** SGI1R deliveries dropped at a Group 0 target (QEMU). */
-  groupDrops = 0;
-  readonly #target: GroupedSink;
-  readonly #online: Uint8Array;
-  readonly #skipOffline: boolean;
-  readonly #exactGroups: boolean;
-
-  /** @param online 1 per vCPU that is powered on; read at each delivery (the caller updates it). */
-  constructor(target: GroupedSink, peer: PeerRules, online: Uint8Array) {
-    this.#target = target;
-    this.#online = online;
-    this.#skipOffline = peer.offline === "skipped";
-    this.#exactGroups = peer.group === "exact";
-  }
-
-  deliver(vcpu: number, w: SgiWrite): void {
-    if (this.#skipOffline && this.#online[vcpu] === 0) {
-      this.offlineDrops++;
-      return;
-    }
-    if (this.#exactGroups && w.register === SgiRegister.SGI1R && this.#target.groupOf(vcpu, w.intid) === 0) {
-      this.groupDrops++;
-      return;
-    }
-    this.#target.deliver(vcpu, w);
-  }
-
-  deliverAllBut(sender: number, w: SgiWrite): void {
-    const n = this.#online.length;
-    for (let v = 0; v < n; v++) if (v !== sender) this.deliver(v, w);
-  }
 }
 
 /** The guest exception a peer raises instead of generating SGIs. */
@@ -61,23 +25,42 @@ export type GuestException = "undefined-instruction" | "data-abort";
 
 /**
  * Everything VirtualGic asks its peer beyond the lookup, in one place: the vCPUs' power state,
- * the sink the engine delivers into, the trap on SGI0R/ASGI1R and GICD_SGIR's reserved filter.
+ * the sink the engine delivers into (this object, in front of the state, for the peers that need
+ * it), the trap on SGI0R/ASGI1R and GICD_SGIR's reserved filter.
  */
-export class PeerFront {
+export class PeerFront implements DeliverySink {
   readonly peer: PeerRules;
   /** 1 per vCPU that is powered on (PSCI CPU_ON); every vCPU starts on. */
   readonly online: Uint8Array;
-  /** Where the engine delivers: the state itself, or a PeerSink in front of it. */
+  /** Where the engine delivers: the state itself, or this object in front of it. */
   readonly sink: DeliverySink;
-  readonly #peerSink: PeerSink | null;
-  /** Offline targets of GICD_SGIR writes skipped (Xen). */
-  #gicv2OfflineDrops = 0;
+  /** Targets skipped because they were offline, over GICv3 and GICv2 writes (Xen). */
+  offlineDrops = 0;
+  /** SGI1R deliveries dropped at a Group 0 target (QEMU). */
+  groupDrops = 0;
+  readonly #state: GroupedSink;
 
   constructor(peer: PeerRules, state: GroupedSink, count: number) {
     this.peer = peer;
+    this.#state = state;
     this.online = new Uint8Array(count).fill(1);
-    this.#peerSink = peerNeedsSink(peer) ? new PeerSink(state, peer, this.online) : null;
-    this.sink = this.#peerSink ?? state;
+    this.sink = peerNeedsSink(peer) ? this : state;
+  }
+
+  deliver(vcpu: number, w: SgiWrite): void {
+    if (this.peer.offline === "skipped" && this.online[vcpu] === 0) {
+      this.offlineDrops++;
+      return;
+    }
+    if (this.peer.group === "exact" && w.register === SgiRegister.SGI1R && this.#state.groupOf(vcpu, w.intid) === 0) {
+      this.groupDrops++;
+      return;
+    }
+    this.#state.deliver(vcpu, w);
+  }
+
+  deliverAllBut(sender: number, w: SgiWrite): void {
+    for (let v = 0; v < this.online.length; v++) if (v !== sender) this.deliver(v, w);
   }
 
   /** The exception a GICv3 write through `register` raises instead of SGIs (Xen: SGI0R/ASGI1R UNDEF). */
@@ -96,12 +79,10 @@ export class PeerFront {
       if (this.peer.filter3 === "data-abort") return "data-abort";
       targets = this.peer.filter3 === "every-cpu" ? (1 << count) - 1 : 0;
     }
-    if (this.peer.offline === "skipped") {
-      for (let v = 0; v < count; v++) {
-        if (((targets >>> v) & 1) === 1 && this.online[v] === 0) {
-          targets &= ~(1 << v);
-          this.#gicv2OfflineDrops++;
-        }
+    for (let v = 0; v < count; v++) {
+      if (this.peer.offline === "skipped" && ((targets >>> v) & 1) === 1 && this.online[v] === 0) {
+        targets &= ~(1 << v);
+        this.offlineDrops++;
       }
     }
     return targets;
@@ -109,7 +90,7 @@ export class PeerFront {
 
   /** The SGI configuration the guest's write leaves: Xen's group registers are RAZ/WI. */
   configFor<C extends { readonly group?: 0 | 1 }>(config: C): C {
-    if (config.group === undefined || this.peer.group !== "sgi1r-only") return config;
+    if (this.peer.group !== "sgi1r-only") return config;
     const { group: _ignored, ...rest } = config;
     return rest as C;
   }
@@ -117,15 +98,5 @@ export class PeerFront {
   /** The GICv2 source CPU a GICD_SGIR write by `sender` records (Xen's default vGIC: always 0). */
   gicv2Source(sender: number): number {
     return this.peer.gicv2Source === "zero" ? 0 : sender;
-  }
-
-  /** Targets skipped because they were offline, over GICv3 and GICv2 writes. */
-  get offlineDrops(): number {
-    return (this.#peerSink?.offlineDrops ?? 0) + this.#gicv2OfflineDrops;
-  }
-
-  /** SGI1R deliveries dropped at a Group 0 target (QEMU). */
-  get groupDrops(): number {
-    return this.#peerSink?.groupDrops ?? 0;
   }
 }

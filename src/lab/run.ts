@@ -117,7 +117,8 @@ async function runTracesPart(paths: readonly string[], onProgress: (p: LabProgre
 
 async function runModelPart(tracePaths: readonly string[], traces: LabResults["traces"], notes: string[]): Promise<ModelReport | Missing> {
   // Fit the model's real-trace mixes only to traces that replayed cleanly.
-  const ok = isMissing(traces) ? [] : traces.replays.filter((r) => !("error" in r)).map((r) => r.trace);
+  // A GICv2 log (GICD_SGIR) has no ICC_SGI1R writes to fit a Linux GICv3 mix to.
+  const ok = isMissing(traces) ? [] : traces.replays.filter((r) => !("error" in r) && r.gicv2 === undefined).map((r) => r.trace);
   const paths = tracePaths.filter((p) => ok.includes(basename(p)));
   try {
     return await modelReport({ traces: paths });

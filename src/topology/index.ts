@@ -1,5 +1,5 @@
 /** vCPU layouts: presets, JSON files, validation. */
-import { TopologyError } from "../errors.ts";
+import { describeValue, TopologyError } from "../errors.ts";
 import { readInputFile } from "../util/read-input.ts";
 import { MAX_TOPOLOGY_JSON_BYTES, parseTopologyJson } from "./json.ts";
 import { isPresetSpec, presetTopology } from "./presets.ts";
@@ -14,6 +14,7 @@ export { MAX_VCPUS, Topology } from "./topology.ts";
  * @example loadTopology("kvm:64").count // 64
  */
 export function loadTopology(spec: string): Topology {
+  if (typeof spec !== "string") throw new TopologyError(`a topology must be a preset such as "kvm:64" or a JSON file path, got ${describeValue(spec)}`, describeValue(spec));
   if (isPresetSpec(spec)) return presetTopology(spec);
   // Bounded by the bytes actually read; a FIFO, a device or a directory is refused, never read.
   const text = readInputFile(spec, MAX_TOPOLOGY_JSON_BYTES, (message, problem) =>

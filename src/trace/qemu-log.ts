@@ -12,23 +12,43 @@
  *   the same thread right after its generate line (only when the target accepts the SGI).
  *
  * A write's deliveries are complete when its thread logs its next line of any event (or at end of
- * input), so pending writes are kept per thread id: memory is bounded by the number of threads.
+ * input), so pending writes are kept per thread id, in a bounded table (src/trace/thread-table.ts):
+ * a write whose thread has not logged while {@link DEFAULT_THREAD_CAPACITY} other threads wrote is
+ * finished early, and counted in `threadEvictions`.
+ *
+ * Speed: `lineBytes` reads a line's header and event name from its bytes; lines of other events
+ * are skipped without being decoded, and the two SGI events are read field by field from the
+ * bytes. Anything of an unexpected shape goes to the text path (`line`), which gives the errors.
  */
 import { SgiRegister } from "../arch/sgi-register.ts";
 import { TraceParseError } from "../errors.ts";
 import type { Topology } from "../topology/topology.ts";
-import { makeEvent, microseconds, type TraceEvent, type TraceParser } from "./event.ts";
+import { makeEvent, type TraceEvent, type TraceParser } from "./event.ts";
+import { ascii, type ByteHeader, bytesEqual, cursor, scanDec, scanHeader, scanHex, splitHeader } from "./qemu-bytes.ts";
+import { sniffLine } from "./sniff.ts";
+import { DEFAULT_THREAD_CAPACITY, ThreadTable } from "./thread-table.ts";
 
 /** The QEMU trace events this importer reads. */
 export const QEMU_GENERATE_EVENT = "gicv3_icc_generate_sgi";
 export const QEMU_SEND_EVENT = "gicv3_redist_send_sgi";
 
-const HEADER = /^(\d+)@(\d+)\.(\d+):([A-Za-z0-9_]+)(?: (.*))?$/;
 // Lines logged without `-msg timestamp=on` have no thread id; they are taken as one thread.
 const BARE = /^(gicv3_[a-z0-9_]+) (.*)$/;
 const GENERATE = /^GICv3 CPU i\/f 0x([0-9a-f]{1,8}) generating SGI (\d{1,2}) IRM ([01]) target affinity 0x([0-9a-f]{1,6})xx targetlist 0x([0-9a-f]{1,4})$/;
 const SEND = /^GICv3 redistributor 0x([0-9a-f]{1,8}) pending SGI (\d{1,2})$/;
 const LOOKS_LIKE_HEADER = /^\d+@\d/;
+/** GICv2 events of QEMU's generic GIC (hw/intc/arm_gic.c): such a log is read by src/trace/qemu-gicv2.ts. */
+const GICV2_EVENTS = new Set(["gic_dist_write", "gic_cpu_write", "gic_acknowledge_irq"]);
+
+const GENERATE_BYTES = ascii(QEMU_GENERATE_EVENT);
+const SEND_BYTES = ascii(QEMU_SEND_EVENT);
+const GEN_CPU = ascii(" GICv3 CPU i/f 0x");
+const GEN_SGI = ascii(" generating SGI ");
+const GEN_IRM = ascii(" IRM ");
+const GEN_AFF = ascii(" target affinity 0x");
+const GEN_TL = ascii("xx targetlist 0x");
+const SEND_RD = ascii(" GICv3 redistributor 0x");
+const SEND_SGI = ascii(" pending SGI ");
 
 interface Pending {
   readonly t: number;
@@ -55,52 +75,99 @@ export function isBinaryLine(text: string): boolean {
   return text.includes("\u0000") || text.includes("\ufffd");
 }
 
-const DIGITS = /^\d+$/;
-const EVENT_NAME = /^[A-Za-z0-9_]+$/;
-// Reused result of splitHeader: the hot path parses millions of lines.
-const header = { tid: 0, t: 0, event: "", msg: "" };
-
-/** Splits `<tid>@<sec>.<usec>:<event> <msg>` with indexOf (the regex HEADER, ~2× faster), or undefined. */
-function splitHeader(text: string): typeof header | undefined {
-  const at = text.indexOf("@");
-  if (at <= 0 || at > 10) return undefined;
-  const dot = text.indexOf(".", at);
-  const colon = text.indexOf(":", at);
-  if (dot < 0 || colon < dot) return undefined;
-  const space = text.indexOf(" ", colon);
-  const tid = text.slice(0, at);
-  const sec = text.slice(at + 1, dot);
-  const frac = text.slice(dot + 1, colon);
-  const event = space < 0 ? text.slice(colon + 1) : text.slice(colon + 1, space);
-  if (!DIGITS.test(tid) || !DIGITS.test(sec) || !DIGITS.test(frac) || !EVENT_NAME.test(event)) return HEADER.test(text) ? slowHeader(text) : undefined;
-  header.tid = Number(tid);
-  header.t = microseconds(sec, frac);
-  header.event = event;
-  header.msg = space < 0 ? "" : text.slice(space + 1);
-  return header;
-}
-
-function slowHeader(text: string): typeof header | undefined {
-  const h = HEADER.exec(text);
-  if (h === null) return undefined;
-  header.tid = Number(h[1]);
-  header.t = microseconds(h[2]!, h[3]!);
-  header.event = h[4]!;
-  header.msg = h[5] ?? "";
-  return header;
-}
-
 /** The QEMU log importer. Without a topology, vCPU ids follow QEMU virt's GICv3 layout. */
 export class QemuLogParser implements TraceParser {
   readonly #name: string;
   readonly #topology: Topology | undefined;
-  readonly #pending = new Map<number, Pending>();
+  readonly #pending: ThreadTable<Pending>;
+  readonly #h: ByteHeader = { tid: 0, t: 0, eventStart: 0, eventEnd: 0 };
+  /** A thread known to have no pending write (-2: none); reset whenever a write is stored. */
+  #idleTid = -2;
   /** Lines of other events and free text (console output), skipped. */
   otherLines = 0;
+  /** Lines of QEMU's GICv2 events (a GICv2 log, which src/trace/qemu-gicv2.ts reads). */
+  gicv2Lines = 0;
 
-  constructor(name: string, topology?: Topology) {
+  constructor(name: string, topology?: Topology, threadCapacity = DEFAULT_THREAD_CAPACITY) {
     this.#name = name;
     this.#topology = topology;
+    this.#pending = new ThreadTable(threadCapacity);
+  }
+
+  /** Writes finished early because the table of threads was full. */
+  get threadEvictions(): number {
+    return this.#pending.evictions;
+  }
+
+  /**
+   * Reads one line from its bytes `buf[s..e)` (no LF); the same result as `line` on its text.
+   * The caller has checked the bytes are UTF-8 without NUL.
+   */
+  lineBytes(buf: Buffer, s: number, e: number, line: number, out: TraceEvent[]): void {
+    const h = this.#h;
+    if (!scanHeader(buf, s, e, h)) {
+      if (e > s) this.line(buf.toString("utf8", s, e), line, out);
+      return;
+    }
+    const len = h.eventEnd - h.eventStart;
+    if (len === SEND_BYTES.length && bytesEqual(buf, h.eventStart, e, SEND_BYTES)) {
+      if (!this.#sendBytes(buf, h.eventEnd, e, h.tid)) this.line(buf.toString("utf8", s, e), line, out);
+      return;
+    }
+    if (len === GENERATE_BYTES.length && bytesEqual(buf, h.eventStart, e, GENERATE_BYTES)) {
+      if (!this.#generateBytes(buf, h.eventEnd, e, h, line, out)) this.line(buf.toString("utf8", s, e), line, out);
+      return;
+    }
+    // Runs of lines from one thread (console bytes) skip the table once the thread has nothing pending.
+    if (h.tid !== this.#idleTid) {
+      const prev = this.#pending.get(h.tid);
+      if (prev !== undefined) {
+        this.#pending.delete(h.tid);
+        out.push(this.#finish(prev));
+      }
+      this.#idleTid = h.tid;
+    }
+    if (len >= 13 && len <= 19 && buf[h.eventStart + 3] === 95 && GICV2_EVENTS.has(buf.toString("latin1", h.eventStart, h.eventEnd))) this.gicv2Lines++;
+    this.otherLines++;
+  }
+
+  #generateBytes(buf: Buffer, at: number, e: number, h: ByteHeader, line: number, out: TraceEvent[]): boolean {
+    if (!bytesEqual(buf, at, e, GEN_CPU)) return false;
+    const src = scanHex(buf, at + GEN_CPU.length, e, 8);
+    if (src < 0 || !bytesEqual(buf, cursor.at, e, GEN_SGI)) return false;
+    const intid = scanDec(buf, cursor.at + GEN_SGI.length, e, 2);
+    if (intid < 0 || intid > 15 || !bytesEqual(buf, cursor.at, e, GEN_IRM)) return false;
+    const irmAt = cursor.at + GEN_IRM.length;
+    const irm = buf[irmAt]! - 48;
+    if (irm !== 0 && irm !== 1) return false;
+    if (!bytesEqual(buf, irmAt + 1, e, GEN_AFF)) return false;
+    const aff = scanHex(buf, irmAt + 1 + GEN_AFF.length, e, 6);
+    if (aff < 0 || !bytesEqual(buf, cursor.at, e, GEN_TL)) return false;
+    const targetList = scanHex(buf, cursor.at + GEN_TL.length, e, 4);
+    if (targetList < 0 || cursor.at !== e) return false;
+    const sender = qemuVcpuOfAffinity(src, this.#topology);
+    if (sender < 0) return false;
+    const prev = this.#pending.get(h.tid);
+    if (prev !== undefined) {
+      this.#pending.delete(h.tid);
+      out.push(this.#finish(prev));
+    }
+    this.#store(h.tid, h.t, sender, intid, irm, aff, targetList, line, out);
+    return true;
+  }
+
+  #sendBytes(buf: Buffer, at: number, e: number, tid: number): boolean {
+    if (!bytesEqual(buf, at, e, SEND_RD)) return false;
+    const dstAff = scanHex(buf, at + SEND_RD.length, e, 8);
+    if (dstAff < 0 || !bytesEqual(buf, cursor.at, e, SEND_SGI)) return false;
+    const intid = scanDec(buf, cursor.at + SEND_SGI.length, e, 2);
+    if (intid < 0 || cursor.at !== e) return false;
+    const p = this.#pending.get(tid);
+    if (p === undefined || intid !== p.intid) return false;
+    const dst = qemuVcpuOfAffinity(dstAff, this.#topology);
+    if (dst < 0) return false;
+    p.deliveries.push(dst);
+    return true;
   }
 
   line(text: string, line: number, out: TraceEvent[]): void {
@@ -122,6 +189,8 @@ export class QemuLogParser implements TraceParser {
         if (text.includes(QEMU_GENERATE_EVENT) || text.includes(QEMU_SEND_EVENT) || LOOKS_LIKE_HEADER.test(text)) {
           throw this.#error("malformed QEMU trace line (cut or garbled)", line, text);
         }
+        const f = sniffLine(text);
+        if (f !== undefined) throw this.#error(`mixed formats: this is a ${f} line in a qemu trace (the first line of the second format)`, line, text);
         this.otherLines++;
         return;
       }
@@ -141,20 +210,20 @@ export class QemuLogParser implements TraceParser {
       out.push(this.#finish(prev));
     }
     if (event === QEMU_GENERATE_EVENT) {
-      this.#generate(tid, t, msg, line, text);
+      this.#generate(tid, t, msg, line, text, out);
       return;
     }
     if (isBinaryLine(text)) throw this.#error("binary data in a text trace", line, text);
+    if (GICV2_EVENTS.has(event)) this.gicv2Lines++;
     this.otherLines++;
   }
 
   end(out: TraceEvent[]): void {
-    const rest = [...this.#pending.values()].sort((a, b) => a.line - b.line);
-    this.#pending.clear();
+    const rest = this.#pending.drain().sort((a, b) => a.line - b.line);
     for (const p of rest) out.push(this.#finish(p));
   }
 
-  #generate(tid: number, t: number, msg: string, line: number, text: string): void {
+  #generate(tid: number, t: number, msg: string, line: number, text: string, out: TraceEvent[]): void {
     const m = GENERATE.exec(msg);
     if (m === null) throw this.#error(`malformed ${QEMU_GENERATE_EVENT} line`, line, text);
     const src = Number.parseInt(m[1]!, 16);
@@ -165,10 +234,16 @@ export class QemuLogParser implements TraceParser {
     if (intid > 15) throw this.#error(`SGI ${String(intid)} is not an SGI (0..15)`, line, text);
     const sender = qemuVcpuOfAffinity(src, this.#topology);
     if (sender < 0) throw this.#error(this.#unknownAffinity(src, "sender"), line, text);
+    this.#store(tid, t, sender, intid, irm, aff, targetList, line, out);
+  }
+
+  #store(tid: number, t: number, sender: number, intid: number, irm: number, aff: number, targetList: number, line: number, out: TraceEvent[]): void {
     // ICC_SGI1R_EL1: lo = Aff1[23:16] | INTID[27:24] | TargetList[15:0]; hi = Aff3[55:48] | IRM[40] | Aff2[39:32].
     const lo = (targetList | ((aff & 0xff) << 16) | (intid << 24)) >>> 0;
     const hi = (((aff >>> 8) & 0xff) | (irm << 8) | (((aff >>> 16) & 0xff) << 16)) >>> 0;
-    this.#pending.set(tid, { t, sender, hi, lo, intid, line, deliveries: [] });
+    this.#idleTid = -2;
+    const evicted = this.#pending.set(tid, { t, sender, hi, lo, intid, line, deliveries: [] });
+    if (evicted !== undefined) out.push(this.#finish(evicted));
   }
 
   #send(tid: number, msg: string, line: number, text: string): void {

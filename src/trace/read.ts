@@ -2,6 +2,7 @@
  * `readTrace`: one entry point for every trace format, streaming in constant memory. The format
  * is given or told from the file name and its first lines; gzip is told by its magic bytes.
  */
+import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
 import { TraceParseError, UsageError } from "../errors.ts";
 import { presetTopology } from "../topology/index.ts";
@@ -9,8 +10,11 @@ import type { Topology } from "../topology/topology.ts";
 import type { TraceEvent, TraceFormat, TraceParser } from "./event.ts";
 import { FtraceParser } from "./ftrace.ts";
 import { JsonlParser } from "./jsonl.ts";
-import { openTraceStream, readLines } from "./lines.ts";
+import { lineText, openTraceStream, readLineChunks, readLines } from "./lines.ts";
 import { QemuLogParser } from "./qemu-log.ts";
+import { sniffLine } from "./sniff.ts";
+
+export { sniffLine };
 
 /** Options of {@link readTrace}. */
 export interface ReadTraceOptions {
@@ -30,20 +34,6 @@ const KEPT_PROBLEMS = 10;
 /** Lines (and characters) read while telling the format before giving up: memory stays bounded. */
 const SNIFF_LINES = 20_000;
 const SNIFF_CHARS = 16 << 20;
-
-const QEMU_HEADER = /^\d+@\d+\.\d+:[A-Za-z0-9_]+/;
-
-/**
- * The format a line betrays, or undefined when it says nothing (blank lines, console text).
- */
-export function sniffLine(text: string): TraceFormat | undefined {
-  const s = text.trimStart();
-  if (s === "") return undefined;
-  if (s.startsWith("{")) return "jsonl";
-  if (QEMU_HEADER.test(s) || /^gicv3_[a-z0-9_]+ GICv3 /.test(s)) return "qemu";
-  if (s.includes("ipi_raise:") || s.startsWith("# tracer:") || /^@@K \S+ \d+ \d+\.\d+ /.test(s)) return "ftrace";
-  return undefined;
-}
 
 /** A source that can be opened more than once (a first pass may scan it). */
 export type TraceOpener = () => Promise<Readable>;
@@ -65,6 +55,10 @@ export class TraceReader implements AsyncIterable<TraceEvent> {
   readonly problems: TraceParseError[] = [];
   /** Lines of other events and free text that the format skips by design. */
   otherLines = 0;
+  /** QEMU: writes finished early because more threads were pending than the parser keeps. */
+  threadEvictions = 0;
+  /** QEMU: lines of GICv2 events (then the log is read by src/trace/qemu-gicv2.ts). */
+  gicv2Lines = 0;
   /** JSONL: the topology its header names. */
   headerTopology: Topology | undefined;
   /** The topology used to split ftrace cpumasks (given, or from the first pass). */
@@ -122,9 +116,13 @@ export class TraceReader implements AsyncIterable<TraceEvent> {
     let pendingChars = 0;
     const out: TraceEvent[] = [];
     const feed = (text: string, line: number): void => {
+      const other = otherOf(parser!);
       try {
         parser!.line(text, line, out);
+        // A line the format skips as foreign must not be a line of another format.
+        if (otherOf(parser!) !== other) this.#checkForeign(text, line);
       } catch (e) {
+        if (e instanceof TraceParseError && this.format === "jsonl") this.#checkForeign(text, line);
         if (!(lenient && e instanceof TraceParseError)) throw e;
         this.lenientSkipped++;
         if (this.problems.length < KEPT_PROBLEMS) this.problems.push(e);
@@ -137,11 +135,26 @@ export class TraceReader implements AsyncIterable<TraceEvent> {
         }
       : undefined;
     const source = await this.#open();
-    for await (const batch of readLines(source, this.name, onLongLine)) {
-      for (let i = 0; i < batch.texts.length; i++) {
-        const text = batch.texts[i]!;
-        const line = batch.first + i;
-        this.lines = line;
+    for await (const chunk of readLineChunks(source, this.name, onLongLine)) {
+      // QEMU logs are read from their bytes when the chunk is plain UTF-8 text (no NUL).
+      const bytes = parser instanceof QemuLogParser && chunk.buf.indexOf(0) < 0 && isUtf8(chunk.buf) ? parser : undefined;
+      const { buf, starts, first } = chunk;
+      for (let i = 0; i < chunk.count; i++) {
+        const line = first + i;
+        if (bytes !== undefined) {
+          let end = starts[i + 1]!;
+          if (end > starts[i]! && buf[end - 1] === 10) end--;
+          if (end > starts[i]! && buf[end - 1] === 13) end--;
+          try {
+            bytes.lineBytes(buf, starts[i]!, end, line, out);
+          } catch (e) {
+            if (!(lenient && e instanceof TraceParseError)) throw e;
+            this.lenientSkipped++;
+            if (this.problems.length < KEPT_PROBLEMS) this.problems.push(e);
+          }
+          continue;
+        }
+        const text = lineText(chunk, i);
         if (parser === undefined) {
           this.format ??= sniffLine(text);
           if (this.format === undefined) {
@@ -159,6 +172,7 @@ export class TraceReader implements AsyncIterable<TraceEvent> {
         }
         feed(text, line);
       }
+      this.lines = first + chunk.count - 1;
       if (out.length > 0) yield out.splice(0, out.length);
     }
     if (parser === undefined) {
@@ -185,8 +199,20 @@ export class TraceReader implements AsyncIterable<TraceEvent> {
     }
   }
 
+  /** Throws when `text` is a line of a format other than the one being read (a mixed file). */
+  #checkForeign(text: string, line: number): void {
+    const f = sniffLine(text);
+    if (f !== undefined && f !== this.format) {
+      throw new TraceParseError(`mixed formats: this is a ${f} line in a ${String(this.format)} trace (the first line of the second format)`, this.name, line, text);
+    }
+  }
+
   #collect(parser: TraceParser): void {
-    if (parser instanceof QemuLogParser || parser instanceof FtraceParser) this.otherLines = parser.otherLines;
+    this.otherLines = otherOf(parser);
+    if (parser instanceof QemuLogParser) {
+      this.threadEvictions = parser.threadEvictions;
+      this.gicv2Lines = parser.gicv2Lines;
+    }
     if (parser instanceof JsonlParser) this.headerTopology = parser.headerTopology;
   }
 
@@ -205,6 +231,10 @@ export class TraceReader implements AsyncIterable<TraceEvent> {
     }
     return presetTopology(`qemu:${String(Math.max(1, scan.maxCpu + 1))}`);
   }
+}
+
+function otherOf(p: TraceParser): number {
+  return p instanceof QemuLogParser || p instanceof FtraceParser ? p.otherLines : 0;
 }
 
 /**

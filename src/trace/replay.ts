@@ -10,7 +10,10 @@ import { peerOfEngine } from "../engines/peers.ts";
 import { loadTopology, presetTopology } from "../topology/index.ts";
 import type { Topology } from "../topology/topology.ts";
 import type { TraceEvent, TraceFormat } from "./event.ts";
-import { readTrace } from "./read.ts";
+import type { Readable } from "node:stream";
+import { TraceParseError } from "../errors.ts";
+import { type Gicv2Replay, replayGicv2 } from "./qemu-gicv2.ts";
+import { readTrace, readTraceFrom, type TraceReader } from "./read.ts";
 import { type TraceStats, TraceStatsAccumulator } from "./stats.ts";
 
 /** Options of {@link replayTrace}. */
@@ -22,6 +25,8 @@ export interface ReplayOptions {
   readonly format?: TraceFormat | "auto";
   /** Skip and count malformed lines instead of failing. */
   readonly lenient?: boolean;
+  /** Called at each mismatch as it is found (`engine` is the engine's name, or "oracle"). */
+  readonly onMismatch?: (engine: string, m: Mismatch) => void;
 }
 
 /** A write on which two sides disagree. */
@@ -34,6 +39,8 @@ export interface Mismatch {
   readonly expected: readonly number[];
   /** What the engine (or the traced system) delivered. */
   readonly actual: readonly number[];
+  /** GICv2 oracle: what disagreed, in words. */
+  readonly message?: string;
 }
 
 /** One engine's result over the trace. */
@@ -63,6 +70,12 @@ export interface ReplayReport {
   readonly referenceDeliveries: number;
   readonly lines: number;
   readonly lenientSkipped: number;
+  /** Lines of other events or free text, skipped by design (counted so that a foreign file shows). */
+  readonly foreignLines: number;
+  /** QEMU: writes finished early because more threads had one pending than the parser keeps. */
+  readonly threadEvictions: number;
+  /** A GICv2 log: the result of its oracle (src/trace/qemu-gicv2.ts); the engines do not apply. */
+  readonly gicv2?: Gicv2Replay;
   readonly stats: TraceStats;
   readonly engines: Record<string, EngineReplay>;
   readonly oracle: { checked: number; mismatches: number; firstMismatch: Mismatch | null };
@@ -70,7 +83,7 @@ export interface ReplayReport {
 
 /** Whether a report has any engine or oracle mismatch. */
 export function hasMismatch(r: ReplayReport): boolean {
-  return r.oracle.mismatches > 0 || Object.values(r.engines).some((e) => "mismatches" in e && e.mismatches > 0);
+  return (r.gicv2?.mismatches ?? 0) > 0 || r.oracle.mismatches > 0 || Object.values(r.engines).some((e) => "mismatches" in e && e.mismatches > 0);
 }
 
 /**
@@ -113,6 +126,21 @@ export async function replayTrace(path: string, options: ReplayOptions = {}): Pr
       : typeof options.topology === "string"
         ? loadTopology(options.topology)
         : options.topology;
+  return replayReader(readTrace(path, { format, lenient, topology }), topology, options);
+}
+
+/**
+ * Replays a trace read from standard input (or any stream) as it arrives; a `topology` is needed,
+ * since the stream cannot be read twice. Mismatches reach `onMismatch` as they are found.
+ */
+export async function replayStream(source: Readable, name: string, topology: Topology | string, options: ReplayOptions = {}): Promise<ReplayReport> {
+  const topo = typeof topology === "string" ? loadTopology(topology) : topology;
+  const reader = readTraceFrom(async () => source, name, { format: options.format ?? "auto", lenient: options.lenient === true, topology: topo });
+  return replayReader(reader, topo, options);
+}
+
+async function replayReader(reader: TraceReader, topology: Topology, options: ReplayOptions): Promise<ReplayReport> {
+  const path = reader.name;
   const names = options.engines ?? engineNames();
   const withRef: EngineName[] = names.includes("reference") ? [...names] : ["reference", ...names];
   const prepared = prepareEngines(topology, withRef);
@@ -126,11 +154,11 @@ export async function replayTrace(path: string, options: ReplayOptions = {}): Pr
   }
   const stats = new TraceStatsAccumulator(topology);
   const oracle: { checked: number; mismatches: number; firstMismatch: Mismatch | null } = { checked: 0, mismatches: 0, firstMismatch: null };
+  const onMismatch = options.onMismatch;
   let writes = 0;
   let deliveries = 0;
   let referenceDeliveries = 0;
 
-  const reader = readTrace(path, { format, lenient, topology });
   for await (const e of reader) {
     writes++;
     const results = routeOnEngines(prepared, e.write, e.sender, sink);
@@ -145,7 +173,9 @@ export async function replayTrace(path: string, options: ReplayOptions = {}): Pr
       if (acc.rules !== undefined) for (const rule of peerOutcome(name, r.targets, e.write, DEFAULT_PEER_INPUTS).rules) acc.rules[rule] = (acc.rules[rule] ?? 0) + 1;
       if (r.duplicates > 0 || !sameList(r.targets, ref.targets)) {
         acc.mismatches++;
-        acc.firstMismatch ??= { line: e.line, sender: e.sender, value: hex(e), expected: ref.targets, actual: r.targets };
+        const m = { line: e.line, sender: e.sender, value: hex(e), expected: ref.targets, actual: r.targets };
+        acc.firstMismatch ??= m;
+        onMismatch?.(name, m);
       }
     }
     if (e.deliveries !== undefined) {
@@ -153,22 +183,47 @@ export async function replayTrace(path: string, options: ReplayOptions = {}): Pr
       deliveries += e.deliveries.length;
       if (!sameList(e.deliveries, ref.targets)) {
         oracle.mismatches++;
-        oracle.firstMismatch ??= { line: e.line, sender: e.sender, value: hex(e), expected: ref.targets, actual: [...e.deliveries] };
+        const m = { line: e.line, sender: e.sender, value: hex(e), expected: ref.targets, actual: [...e.deliveries] };
+        oracle.firstMismatch ??= m;
+        onMismatch?.("oracle", m);
       }
     }
+  }
+  const base = { trace: path, format: reader.format ?? "qemu", lines: reader.lines, lenientSkipped: reader.lenientSkipped, foreignLines: reader.otherLines, threadEvictions: reader.threadEvictions };
+  if (writes === 0 && reader.gicv2Lines > 0 && path !== "-") {
+    const v2 = await replayGicv2(path, options.topology === undefined ? undefined : topology.count);
+    const topo = presetTopology(`qemu:${String(v2.cpus)}`);
+    const unsupported: Record<string, EngineReplay> = {};
+    for (const n of withRef) unsupported[n] = { unsupported: "a GICv2 log (GICD_SGIR): replayed through VirtualGic's GICv2 path and its oracle instead" };
+    const first = v2.firstMismatch;
+    return {
+      ...base,
+      topology: topo.name,
+      vcpus: topo.count,
+      writes: v2.writes,
+      deliveries: v2.acknowledged,
+      referenceDeliveries: v2.modelDeliveries,
+      foreignLines: v2.otherLines,
+      threadEvictions: v2.threadEvictions,
+      gicv2: v2,
+      stats: new TraceStatsAccumulator(topo).finish(),
+      engines: unsupported,
+      oracle: { checked: v2.acknowledged + v2.eoisChecked, mismatches: v2.mismatches, firstMismatch: first === null ? null : { line: first.line, sender: -1, value: "", expected: [], actual: [], message: first.message } },
+    };
+  }
+  if (writes === 0) {
+    const what = reader.lines === 0 ? "empty trace (no line)" : `no SGI write in ${String(reader.lines)} lines (${String(reader.otherLines)} of other events or foreign text${reader.lenientSkipped > 0 ? `, ${String(reader.lenientSkipped)} malformed` : ""}): not a ${String(reader.format ?? "known")} SGI trace`;
+    throw new TraceParseError(what, path, 0, "");
   }
   const onlyRequested: Record<string, EngineReplay> = {};
   for (const n of withRef) if (engines[n] !== undefined) onlyRequested[n] = engines[n];
   return {
-    trace: path,
-    format: reader.format ?? "qemu",
+    ...base,
     topology: topology.name,
     vcpus: topology.count,
     writes,
     deliveries,
     referenceDeliveries,
-    lines: reader.lines,
-    lenientSkipped: reader.lenientSkipped,
     stats: stats.finish(),
     engines: onlyRequested,
     oracle,

@@ -4,15 +4,32 @@
  * guest kernel and initramfs given directly, no reboot (the guest's poweroff ends QEMU).
  */
 
-/** QEMU trace events a capture enables: writes, deliveries, and console bytes (workload markers). */
+/** QEMU trace events a GICv3 capture enables: writes, deliveries, and console bytes (workload markers). */
 export const CAPTURE_TRACE_EVENTS = ["gicv3_icc_generate_sgi", "gicv3_redist_send_sgi", "pl011_write"] as const;
+/**
+ * QEMU trace events a GICv2 capture enables (QEMU's generic GIC model, hw/intc/arm_gic.c): distributor
+ * writes (GICD_SGIR at 0xf00), CPU interface writes (they name the writing thread's CPU; EOIR at
+ * 0x10), acknowledges, and console bytes.
+ */
+export const CAPTURE_TRACE_EVENTS_GICV2 = ["gic_dist_write", "gic_cpu_write", "gic_acknowledge_irq", "pl011_write"] as const;
 
 /** What {@link qemuCaptureArgs} needs. */
 export interface QemuCaptureSpec {
   readonly vcpus: number;
+  /**
+   * TCG threading: `multi` (default, one host thread per vCPU) or `single` (one thread runs every
+   * vCPU in turn: far faster for 100+ vCPUs on a 2-core host, where spinning vCPU threads starve the
+   * lock holders; every log line then has the same thread id, which the importers handle).
+   */
+  readonly tcgThreads?: "single" | "multi";
+  /** The board's GIC: 3 (default) or 2 (at most 8 vCPUs). */
+  readonly gicVersion?: 2 | 3;
+  /** The kernel command line instead of the Linux guest's (a bare-metal image given with --kernel). */
+  readonly append?: string;
   readonly memoryMiB: number;
   readonly kernel: string;
-  readonly initrd: string;
+  /** The initramfs, or undefined for a bare-metal image. */
+  readonly initrd: string | undefined;
   /** Guest workloads, run in order by the initramfs's /init. */
   readonly workloads: readonly string[];
   /** Seconds per workload. */
@@ -37,11 +54,11 @@ export function guestCommandLine(spec: Pick<QemuCaptureSpec, "workloads" | "seco
 export function qemuCaptureArgs(spec: QemuCaptureSpec): string[] {
   return [
     "-M",
-    "virt,gic-version=3",
+    `virt,gic-version=${String(spec.gicVersion ?? 3)}`,
     "-cpu",
     "cortex-a57",
     "-accel",
-    "tcg,thread=multi",
+    `tcg,thread=${spec.tcgThreads ?? "multi"}`,
     "-smp",
     String(spec.vcpus),
     "-m",
@@ -58,15 +75,13 @@ export function qemuCaptureArgs(spec: QemuCaptureSpec): string[] {
     "-no-reboot",
     "-kernel",
     spec.kernel,
-    "-initrd",
-    spec.initrd,
-    "-append",
-    guestCommandLine(spec),
+    ...(spec.initrd !== undefined ? ["-initrd", spec.initrd] : []),
+    ...(spec.append !== undefined ? ["-append", spec.append] : spec.initrd !== undefined ? ["-append", guestCommandLine(spec)] : []),
     // The log backend prints the `<tid>@<sec>.<usec>:` prefix only with timestamps on.
     "-msg",
     "timestamp=on",
     "-D",
     spec.logFile,
-    ...CAPTURE_TRACE_EVENTS.flatMap((e) => ["-trace", e]),
+    ...(spec.gicVersion === 2 ? CAPTURE_TRACE_EVENTS_GICV2 : CAPTURE_TRACE_EVENTS).flatMap((e) => ["-trace", e]),
   ];
 }

@@ -4,10 +4,11 @@
  */
 import { spawn } from "node:child_process";
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { createGzip } from "node:zlib";
+import { GICV2_MAX_CPUS } from "../../arch/gicd-sgir.ts";
 import { buildInitramfs, type CpioEntry } from "./cpio.ts";
 import { CaptureError, ensureArm64Apt, ensureHostQemu, fetchGuestTree, fetchKernel, run } from "./debian.ts";
 import { qemuCaptureArgs } from "./qemu-command.ts";
@@ -18,6 +19,17 @@ export const INIT_SCRIPT = fileURLToPath(new URL("../../../scripts/capture/init.
 /** Options of {@link capture}. */
 export interface CaptureOptions {
   readonly vcpus: number;
+  /** The board's GIC (default 3); 2 allows at most 8 vCPUs. */
+  readonly gicVersion?: 2 | 3;
+  /**
+   * Boot this image (e.g. a bare-metal test such as kvm-unit-tests' arm/gic.flat, or vsgi's
+   * scripts/capture/sgi-test) instead of the Debian Linux guest; no initramfs, no workloads.
+   */
+  readonly kernel?: string;
+  /** Its command line (`-append`). */
+  readonly append?: string;
+  /** TCG threading (see `QemuCaptureSpec.tcgThreads`). */
+  readonly tcgThreads?: "single" | "multi";
   readonly workloads: readonly string[];
   readonly seconds: number;
   /** QEMU log output, gzip'd (`trace.log.gz`). */
@@ -65,22 +77,33 @@ export function initramfsEntries(guest: readonly CpioEntry[], init: Buffer): Cpi
 
 /** Runs one capture end to end. */
 export async function capture(o: CaptureOptions): Promise<CaptureResult> {
+  const gicVersion = o.gicVersion ?? 3;
+  if (gicVersion === 2 && o.vcpus > GICV2_MAX_CPUS) throw new CaptureError(`a GICv2 has at most ${String(GICV2_MAX_CPUS)} CPU interfaces; --vcpus ${String(o.vcpus)} needs --gic-version 3`);
+  if (o.kernel !== undefined && !existsSync(o.kernel)) throw new CaptureError(`--kernel ${o.kernel}: no such file`);
   const qemu = ensureHostQemu(o.install, o.log);
   const qemuVersion = run(qemu, ["--version"]).split("\n")[0]!.trim();
-  ensureArm64Apt(o.install, o.log);
-  mkdirSync(o.cacheDir, { recursive: true });
-  const kernel = fetchKernel(o.cacheDir, o.log);
-  const guest = fetchGuestTree(o.cacheDir, o.log);
-  // One initramfs per run: two captures sharing a cache must not overwrite each other's.
-  const initrd = join(o.cacheDir, `initramfs-${String(process.pid)}.cpio.gz`);
-  writeFileSync(initrd, buildInitramfs(initramfsEntries(guest.entries, readFileSync(INIT_SCRIPT))));
+  let kernel: { vmlinuz: string; version: string; package: string };
+  let guestPackages: string[] = [];
+  let initrd: string | undefined;
+  if (o.kernel !== undefined) {
+    kernel = { vmlinuz: resolve(o.kernel), version: basename(o.kernel), package: "(given with --kernel)" };
+  } else {
+    ensureArm64Apt(o.install, o.log);
+    mkdirSync(o.cacheDir, { recursive: true });
+    kernel = fetchKernel(o.cacheDir, o.log);
+    const guest = fetchGuestTree(o.cacheDir, o.log);
+    guestPackages = guest.packages;
+    // One initramfs per run: two captures sharing a cache must not overwrite each other's.
+    initrd = join(o.cacheDir, `initramfs-${String(process.pid)}.cpio.gz`);
+    writeFileSync(initrd, buildInitramfs(initramfsEntries(guest.entries, readFileSync(INIT_SCRIPT))));
+  }
 
   const out = resolve(o.out);
   mkdirSync(dirname(out), { recursive: true });
   const consoleFile = consolePathFor(out);
   const logFile = `${out}.tmp-${String(process.pid)}.log`;
   rmSync(consoleFile, { force: true });
-  const args = qemuCaptureArgs({ vcpus: o.vcpus, memoryMiB: o.memoryMiB, kernel: kernel.vmlinuz, initrd, workloads: o.workloads, seconds: o.seconds, ipiRaise: o.ipiRaise, logFile, consoleFile });
+  const args = qemuCaptureArgs({ vcpus: o.vcpus, gicVersion, tcgThreads: o.tcgThreads ?? "multi", ...(o.append !== undefined ? { append: o.append } : {}), memoryMiB: o.memoryMiB, kernel: kernel.vmlinuz, initrd, workloads: o.workloads, seconds: o.seconds, ipiRaise: o.ipiRaise, logFile, consoleFile });
   o.log(`booting ${kernel.version} on ${String(o.vcpus)} vCPUs under ${qemuVersion} …`);
   const t0 = Date.now();
   try {
@@ -106,14 +129,15 @@ export async function capture(o: CaptureOptions): Promise<CaptureResult> {
     });
     const consoleText = existsSync(consoleFile) ? readFileSync(consoleFile, "utf8") : "";
     if (code !== 0) throw new CaptureError(`QEMU exited with ${String(code)}; console: ${consoleFile}`);
-    if (!consoleText.includes("@@M poweroff")) {
+    // The Linux guest's /init prints the marker; a bare-metal image only has to power off cleanly.
+    if (o.kernel === undefined && !consoleText.includes("@@M poweroff")) {
       throw new CaptureError(`the guest did not reach its poweroff marker; last console lines: ${consoleText.trim().split("\n").slice(-5).join(" | ")}`);
     }
     if (!existsSync(logFile) || statSync(logFile).size === 0) throw new CaptureError(`QEMU wrote no trace log (${logFile})`);
     await pipeline(createReadStream(logFile), createGzip({ level: 9 }), createWriteStream(out));
   } finally {
     rmSync(logFile, { force: true });
-    rmSync(initrd, { force: true });
+    if (initrd !== undefined) rmSync(initrd, { force: true });
   }
   return {
     out,
@@ -123,6 +147,6 @@ export async function capture(o: CaptureOptions): Promise<CaptureResult> {
     kernelPackage: kernel.package,
     command: [qemu, ...args.map((a) => (a === logFile ? "<log>" : a === consoleFile ? "file:<console>" : a.startsWith("file:") ? "file:<console>" : a))],
     seconds: (Date.now() - t0) / 1000,
-    packages: guest.packages,
+    packages: guestPackages,
   };
 }
