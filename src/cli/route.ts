@@ -5,7 +5,7 @@ import { orderEngines } from "../engines/registry.ts";
 import type { PeerRouteResult } from "../engines/peer-route.ts";
 import { type RouteOptions, routeWrite } from "../engines/route.ts";
 import { checkVcpu } from "../errors.ts";
-import { loadTopology } from "../topology/index.ts";
+import { isPresetSpec, presetTopology } from "../topology/presets.ts";
 import type { Topology } from "../topology/topology.ts";
 import { REGISTER_CHOICES } from "./decode.ts";
 import { peerInputsFromFlags } from "./route-peers.ts";
@@ -51,7 +51,8 @@ export function registerRoute(program: Command): void {
     .action(
       action(async (hex: string, opts: { topology: string; sender: string; reg: string; lenient?: boolean; json?: boolean; group0?: string; offline?: string; pageSize?: string; engine?: string[] }) => {
         await useEngineFiles(opts);
-        const topology = loadTopology(opts.topology);
+        // A preset needs no JSON parser: load the file reader (and its validator) only for a file.
+        const topology = isPresetSpec(opts.topology) ? presetTopology(opts.topology) : (await import("../topology/index.ts")).loadTopology(opts.topology);
         const inputs = peerInputsFromFlags(topology, opts.group0, opts.offline);
         const out = route(topology, parseNonNegativeInt(opts.sender, "--sender"), hex, opts.reg, opts.lenient !== true, {
           inputs,

@@ -31,6 +31,7 @@ export {
   runBench,
   type SkippedCell,
 } from "../bench/index.ts";
+export type { WorkerSetup } from "../bench/types.ts";
 export type { Citation, CostTerm, MachineCosts } from "../model/costs.ts";
 export type { MeasuredRow } from "../model/measure.ts";
 export type { LinuxIpiProfile, MulticastSize } from "../workload/profile.ts";
