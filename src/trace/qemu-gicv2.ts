@@ -18,11 +18,13 @@
  * picks), and at the end no SGI may be left pending in the model that QEMU never acknowledged.
  */
 import { TraceParseError } from "../errors.ts";
-import { GICV2_MAX_CPUS } from "../arch/gicd-sgir.ts";
+import { decodeGicdSgirLo, GICV2_MAX_CPUS, gicdSgirTargetMask, TargetListFilter } from "../arch/gicd-sgir.ts";
+import { SgiRegister } from "../arch/sgi-register.ts";
 import { VirtualGic } from "../gic.ts";
 import { presetTopology } from "../topology/index.ts";
-import { microseconds } from "./event.ts";
+import { makeEvent, microseconds } from "./event.ts";
 import { lineText, openTraceStream, readLineChunks } from "./lines.ts";
+import { type TraceStats, TraceStatsAccumulator } from "./stats.ts";
 import { ThreadTable } from "./thread-table.ts";
 
 /** One GICv2 record of a QEMU log. */
@@ -138,6 +140,11 @@ export interface Gicv2Replay {
   readonly threadEvictions: number;
   /** Lines of other events or free text. */
   readonly otherLines: number;
+  /**
+   * The writes' shape, as for GICv3 traces: each GICD_SGIR write counted as the ICC_SGI1R_EL1 write
+   * with the same targets (TargetListFilter 1 as IRM), one IPI per write.
+   */
+  readonly stats: TraceStats;
 }
 
 async function* records(path: string, parser: QemuGicv2Parser): AsyncGenerator<Gicv2Record[]> {
@@ -146,6 +153,17 @@ async function* records(path: string, parser: QemuGicv2Parser): AsyncGenerator<G
     for (let i = 0; i < c.count; i++) parser.line(lineText(c, i), c.first + i, out);
     if (out.length > 0) yield out;
   }
+}
+
+function addStats(stats: TraceStatsAccumulator, r: Extract<Gicv2Record, { kind: "sgir" }>, n: number, index: number): void {
+  const w = decodeGicdSgirLo(r.value);
+  const mask = gicdSgirTargetMask(w, r.sender, n);
+  if (mask < 0) return;
+  const targets: number[] = [];
+  for (let c = 0; c < n; c++) if (((mask >>> c) & 1) === 1) targets.push(c);
+  const irm = w.targetListFilter === TargetListFilter.ALL_BUT_SELF ? 1 : 0;
+  // The same targets as ICC_SGI1R_EL1 on QEMU virt (CPUs 0..7 are Aff1 0, Aff0 = CPU number).
+  stats.add(makeEvent(r.t, r.sender, SgiRegister.SGI1R, irm << 8, ((w.sgiIntid << 24) | (irm === 1 ? 0 : mask)) >>> 0, r.line, undefined, index), targets);
 }
 
 /**
@@ -161,7 +179,9 @@ export async function replayGicv2(path: string, cpus?: number): Promise<Gicv2Rep
     }
     n = Math.max(1, scan.maxCpu + 1);
   }
-  const gic = new VirtualGic({ topology: presetTopology(`qemu:${String(n)}`), gicVersion: 2 });
+  const topology = presetTopology(`qemu:${String(n)}`);
+  const gic = new VirtualGic({ topology, gicVersion: 2 });
+  const stats = new TraceStatsAccumulator(topology);
   // Equal priorities: QEMU says which SGI it acknowledged; the model is made to pick that one.
   for (let c = 0; c < n; c++) for (let i = 0; i < 16; i++) gic.configureSgi(c, i, { priority: 0x80 });
   const parser = new QemuGicv2Parser(path);
@@ -183,6 +203,7 @@ export async function replayGicv2(path: string, cpus?: number): Promise<Gicv2Rep
       if (r.kind === "sgir") {
         writes++;
         modelDeliveries += gic.writeGicdSgir(r.sender, r.value);
+        addStats(stats, r, n, writes);
       } else if (r.kind === "ack") {
         if (r.intid >= 16) continue;
         acknowledged++;
@@ -214,5 +235,5 @@ export async function replayGicv2(path: string, cpus?: number): Promise<Gicv2Rep
     for (; src !== 0; src &= src - 1) pendingAtEnd++;
   }
   if (pendingAtEnd > 0) bad(lines, `${String(pendingAtEnd)} SGIs pending in the model were never acknowledged by QEMU`);
-  return { trace: path, cpus: n, lines, writes, modelDeliveries, coalesced: gic.state.coalesced, acknowledged, eoisChecked, pendingAtEnd, mismatches, firstMismatch, threadEvictions: parser.threadEvictions, otherLines: parser.otherLines };
+  return { trace: path, cpus: n, lines, writes, modelDeliveries, coalesced: gic.state.coalesced, acknowledged, eoisChecked, pendingAtEnd, mismatches, firstMismatch, threadEvictions: parser.threadEvictions, otherLines: parser.otherLines, stats: stats.finish() };
 }

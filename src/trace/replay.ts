@@ -206,7 +206,7 @@ async function replayReader(reader: TraceReader, topology: Topology, options: Re
       foreignLines: v2.otherLines,
       threadEvictions: v2.threadEvictions,
       gicv2: v2,
-      stats: new TraceStatsAccumulator(topo).finish(),
+      stats: v2.stats,
       engines: unsupported,
       oracle: { checked: v2.acknowledged + v2.eoisChecked, mismatches: v2.mismatches, firstMismatch: first === null ? null : { line: first.line, sender: -1, value: "", expected: [], actual: [], message: first.message } },
     };

@@ -3,12 +3,13 @@
  * run workloads in it, and keep QEMU's log (gzip) and the guest console.
  */
 import { spawn } from "node:child_process";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { createGzip } from "node:zlib";
 import { GICV2_MAX_CPUS } from "../../arch/gicd-sgir.ts";
+import { checkOutputPath, writeAtomically } from "../safe-output.ts";
 import { buildInitramfs, type CpioEntry } from "./cpio.ts";
 import { CaptureError, ensureArm64Apt, ensureHostQemu, fetchGuestTree, fetchKernel, run } from "./debian.ts";
 import { qemuCaptureArgs } from "./qemu-command.ts";
@@ -77,6 +78,8 @@ export function initramfsEntries(guest: readonly CpioEntry[], init: Buffer): Cpi
 
 /** Runs one capture end to end. */
 export async function capture(o: CaptureOptions): Promise<CaptureResult> {
+  // The destination is checked before minutes of emulation, and only replaced when all went well.
+  checkOutputPath(o.out, o.kernel !== undefined ? [o.kernel] : []);
   const gicVersion = o.gicVersion ?? 3;
   if (gicVersion === 2 && o.vcpus > GICV2_MAX_CPUS) throw new CaptureError(`a GICv2 has at most ${String(GICV2_MAX_CPUS)} CPU interfaces; --vcpus ${String(o.vcpus)} needs --gic-version 3`);
   if (o.kernel !== undefined && !existsSync(o.kernel)) throw new CaptureError(`--kernel ${o.kernel}: no such file`);
@@ -134,7 +137,7 @@ export async function capture(o: CaptureOptions): Promise<CaptureResult> {
       throw new CaptureError(`the guest did not reach its poweroff marker; last console lines: ${consoleText.trim().split("\n").slice(-5).join(" | ")}`);
     }
     if (!existsSync(logFile) || statSync(logFile).size === 0) throw new CaptureError(`QEMU wrote no trace log (${logFile})`);
-    await pipeline(createReadStream(logFile), createGzip({ level: 9 }), createWriteStream(out));
+    await writeAtomically(out, [], (sink) => pipeline(createReadStream(logFile), createGzip({ level: 9 }), sink, { end: false }));
   } finally {
     rmSync(logFile, { force: true });
     if (initrd !== undefined) rmSync(initrd, { force: true });
