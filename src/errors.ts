@@ -152,6 +152,11 @@ export function checkUint(value: unknown, what: string, max: number): asserts va
   }
 }
 
+/** Checks that `value` is a string (a path, a name): a caller is not held to the types. */
+export function checkText(value: unknown, what: string): asserts value is string {
+  if (typeof value !== "string") throw new InvalidValueError(`${what} must be text, got ${describeValue(value)}`, describeValue(value), what);
+}
+
 /** Checks that `vcpu` is an integer id in 0..count-1. */
 export function checkVcpu(vcpu: number, count: number, where = "vcpu"): void {
   if (typeof vcpu !== "number" || !Number.isInteger(vcpu) || vcpu < 0 || vcpu >= count) throw new UnknownVcpuError(vcpu, count, where);

@@ -10,11 +10,16 @@ import type { Disagreement } from "./differential.ts";
 import { type PropertyResult, runProperty } from "./property.ts";
 import { runTraces, type TracesResult } from "./traces.ts";
 import { runVectors, type VectorsResult } from "./vectors.ts";
+import type { Watchdog } from "./watchdog.ts";
 
 /** Options of {@link checkEngine}. */
 export interface CheckOptions {
   readonly seed: number;
   readonly runs: number;
+  /** Times every engine call (the CLI's child process; see watchdog.ts). */
+  readonly watchdog?: Watchdog;
+  /** Called with each part's result as it completes (the CLI's child tells its parent). */
+  readonly onPart?: (part: "property" | "vectors" | "traces" | "complexity", result: unknown) => void;
 }
 
 /** The first counterexample, ready to re-run. */
@@ -88,11 +93,23 @@ function propertyCounterexample(plugin: PluginEngine, p: PropertyResult, runs: n
 }
 
 /** Runs every part of the check on `plugin`. */
-export async function checkEngine(plugin: PluginEngine, options: CheckOptions): Promise<CheckReport> {
+export async function checkEngine(given: PluginEngine, options: CheckOptions): Promise<CheckReport> {
+  const dog = options.watchdog;
+  const plugin = dog !== undefined ? dog.watch(given) : given;
+  const onPart = options.onPart ?? (() => undefined);
+  dog?.part("property");
   const property = runProperty(plugin, options.seed, options.runs);
+  const { counterexample: _shrunk, ...propertySummary } = property;
+  onPart("property", propertySummary);
+  dog?.part("vector");
   const vectors = runVectors(plugin);
+  onPart("vectors", vectors);
+  dog?.part("trace");
   const traces = await runTraces(plugin);
+  onPart("traces", traces);
+  dog?.part("complexity");
   const complexity = complexityRows(() => plugin.create());
+  onPart("complexity", complexity);
   let counterexample = propertyCounterexample(plugin, property, options.runs);
   const v = vectors.failed[0];
   if (counterexample === undefined && v !== undefined) counterexample = fromDisagreement(plugin, "vector", v.topology, v.failure, `conformance vector ${v.id}, write ${String(v.write)}`);
@@ -100,7 +117,6 @@ export async function checkEngine(plugin: PluginEngine, options: CheckOptions): 
     if (counterexample !== undefined) break;
     if ("first" in t && t.first !== undefined) counterexample = fromDisagreement(plugin, "trace", t.topology, t.first, `${t.trace}:${String(t.first.line)}`);
   }
-  const { counterexample: _shrunk, ...propertySummary } = property;
   const checkedAnything = property.checkedLayouts > 0 || vectors.passed + vectors.failed.length > 0 || traces.traces.some((t) => "writes" in t);
   const failed = counterexample !== undefined || vectors.failed.length > 0 || traces.traces.some((t) => "mismatches" in t && t.mismatches > 0);
   return {

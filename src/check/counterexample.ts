@@ -15,12 +15,16 @@ import { layoutTopology } from "./arbitraries.ts";
 /** A topology argument for `--topology`: a preset, or the path of a JSON file written for it. */
 export function topologyArgument(layout: LayoutSpec, seed: number): { spec: string; json?: string } {
   if (layout.family === "kvm" || layout.family === "qemu" || layout.family === "sparse") return { spec: `${layout.family}:${String(layout.count)}` };
-  const t = layoutTopology(layout);
+  return topologyFile(layoutTopology(layout), `counterexample-seed-${String(seed)}`);
+}
+
+/** Writes the layout as a topology JSON file `<stem>.json` in the system's temp folder. */
+export function topologyFile(t: { readonly name: string; readonly rss: boolean; readonly affinity: ArrayLike<number> }, stem: string): { spec: string; json: string } {
   const mpidrs = Array.from(t.affinity, (a) => formatHex(mpidrOfAffinity(a)));
   const json = `${JSON.stringify({ name: t.name, rss: t.rss, mpidrs })}\n`;
   const dir = join(tmpdir(), "vsgi-check");
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `counterexample-seed-${String(seed)}.json`);
+  const path = join(dir, `${stem}.json`);
   writeFileSync(path, json);
   return { spec: path, json };
 }

@@ -19,5 +19,6 @@ export { parseFormatOption, type ReadTraceOptions, readTrace, readTraceFrom, typ
 export { type EngineReplay, hasMismatch, type Mismatch, type ReplayOptions, type ReplayReport, replayTrace } from "../trace/replay.ts";
 export { SPLIT_GAP_US, type TraceStats } from "../trace/stats.ts";
 export { compareIntent, type IntentReport } from "../trace/intent.ts";
+export { type Gicv2Mismatch, type Gicv2Replay, replayGicv2 } from "../trace/qemu-gicv2.ts";
 export { capture, type CaptureOptions, type CaptureResult, consolePathFor } from "../trace/capture/run.ts";
 export { runStress, type StressOptions, type StressResult } from "../concurrent/stress.ts";

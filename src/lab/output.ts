@@ -7,13 +7,14 @@
  *   a link it was given);
  * - an existing `index.html` / `results.json` inside it must be a regular file, and not one of
  *   the lab's inputs (the traces it replays);
- * - each file is written to a temporary file in the same folder, then renamed into place; on
- *   failure the temporary file is removed and the old file is left as it was.
+ * - each file is written by src/trace/safe-output.ts, the one writer of vsgi: a temporary file in
+ *   the same folder renamed into place; on failure the temporary file is removed and the old file
+ *   is left as it was.
  */
-import { accessSync, constants, lstatSync, mkdirSync, renameSync, type Stats, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
-import { basename, dirname, join, resolve } from "node:path";
+import { accessSync, constants, lstatSync, mkdirSync, type Stats, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
+import { checkOutputPath, writeFileAtomically } from "../trace/safe-output.ts";
 
 /** The files the lab writes into its output folder. */
 export const LAB_FILES = ["results.json", "index.html"] as const;
@@ -54,46 +55,21 @@ export function checkLabOut(out: string, inputs: readonly string[]): void {
   if (st.isSymbolicLink()) throw new UsageError(`--out ${out} is a symbolic link: give the folder itself (the lab does not write through a link)`, out);
   if (!st.isDirectory()) throw new UsageError(`--out ${out} is ${st.isFile() ? "a file" : "not a folder"}: the lab writes index.html and results.json into a folder`, out);
   checkWritableFolder(out, out);
-  const inputIds = inputs.flatMap((p) => {
-    try {
-      const s = statSync(p);
-      return [`${String(s.dev)}:${String(s.ino)}`];
-    } catch {
-      return [];
-    }
-  });
   for (const name of LAB_FILES) {
     const path = join(out, name);
-    const f = lstatOrUndefined(path);
-    if (f === undefined || f.isSymbolicLink()) continue; // a link is replaced by the new file, never followed
-    if (!f.isFile()) throw new UsageError(`--out ${out}: ${name} there is not a regular file`, path);
-    if (inputIds.includes(`${String(f.dev)}:${String(f.ino)}`)) throw new UsageError(`--out ${out}: ${name} there is one of the lab's inputs`, path);
+    // A link there is replaced by the new file, never written through; anything else is checked
+    // by the writer's own rule (regular file, not one of the inputs).
+    if (lstatOrUndefined(path)?.isSymbolicLink() !== true) checkOutputPath(path, inputs);
   }
 }
 
 /**
- * Writes `data` to `path` through a temporary file in the same folder and a rename: a reader
- * sees the old file or the new one, never half of one; on failure the old file is untouched.
+ * Creates the output folder and writes the report files into it, each through the one writer
+ * rule of src/trace/safe-output.ts (temporary file in the folder, rename, cleanup on failure).
+ * Checked again first: the sweep took minutes.
  */
-export function writeFileReplacing(path: string, data: string): void {
-  const temp = join(dirname(resolve(path)), `.${basename(path)}.${String(process.pid)}-${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    // `wx`: the temporary name must be new (never follow a link planted there).
-    writeFileSync(temp, data, { flag: "wx" });
-    renameSync(temp, path);
-  } catch (e) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // Not created.
-    }
-    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, path);
-  }
-}
-
-/** Creates the output folder and writes the report files into it (checked again: time has passed). */
-export function writeLabFiles(out: string, files: Readonly<Record<(typeof LAB_FILES)[number], string>>, inputs: readonly string[]): void {
+export async function writeLabFiles(out: string, files: Readonly<Record<(typeof LAB_FILES)[number], string>>, inputs: readonly string[]): Promise<void> {
   checkLabOut(out, inputs);
   mkdirSync(out, { recursive: true });
-  for (const name of LAB_FILES) writeFileReplacing(join(out, name), files[name]);
+  for (const name of LAB_FILES) await writeFileAtomically(join(out, name), files[name], inputs);
 }

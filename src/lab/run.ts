@@ -177,7 +177,7 @@ export async function runLab(options: LabOptions, onProgress: (p: LabProgress) =
   // The duration covers every measurement; rendering and writing take milliseconds after it.
   const final: LabResults = { ...results, durationMs: Math.round(performance.now() - t0) };
   const html = renderReport(final, explorer);
-  writeLabFiles(options.out, { "results.json": `${JSON.stringify(final, null, 2)}\n`, "index.html": html }, tracePaths);
+  await writeLabFiles(options.out, { "results.json": `${JSON.stringify(final, null, 2)}\n`, "index.html": html }, tracePaths);
   onProgress({ phase: "report", done: 1, total: 1, label: "done" });
   return { results: final, htmlPath, jsonPath, htmlBytes: Buffer.byteLength(html) };
 }

@@ -8,8 +8,8 @@
  * `file:line:column: json.path: message`, the position being that of the offending value (or key).
  */
 import * as v from "valibot";
-import { findNodeAtLocation, parseTree, type Node as JsonNode } from "jsonc-parser";
 import { lineColumn, parseJsonStrict } from "../json.ts";
+import { offsetOfPath } from "./json-position.ts";
 import { affinityOfMpidr } from "../arch/mpidr.ts";
 import { describeValue, TopologyError } from "../errors.ts";
 import { MAX_VCPUS, Topology } from "./topology.ts";
@@ -50,11 +50,7 @@ function jsonPath(path: IssuePath): string {
 
 /** The `file:line:column` of the node at `path` (its key when `atKey`), or of the document. */
 function positionOf(text: string, source: string, path: IssuePath, atKey: boolean): string {
-  const root = parseTree(text);
-  let node: JsonNode | undefined = root === undefined ? undefined : findNodeAtLocation(root, [...path]);
-  if (node !== undefined && atKey && node.parent?.type === "property") node = node.parent.children?.[0];
-  const offset = node?.offset ?? root?.offset ?? 0;
-  const { line, column } = lineColumn(text, offset);
+  const { line, column } = lineColumn(text, offsetOfPath(text, path, atKey));
   return `${source}:${String(line)}:${String(column)}`;
 }
 

@@ -6,8 +6,8 @@
  * and closes at `@@F BEGIN` (vsgi capture's /init turns tracing on just before the first and off
  * just before the second, so a few writes at either edge may fall on one side only).
  */
-import { TraceParseError } from "../errors.ts";
-import type { Topology } from "../topology/topology.ts";
+import { checkText, describeValue, InvalidValueError, TraceParseError } from "../errors.ts";
+import { Topology } from "../topology/topology.ts";
 import { microseconds } from "./event.ts";
 import { openTraceStream, readLines } from "./lines.ts";
 import { readTrace } from "./read.ts";
@@ -65,6 +65,9 @@ async function markerWindow(qemuLog: string): Promise<{ from: number; to: number
  * @example const r = await compareIntent("x.log.gz", "x.console", presetTopology("qemu:4")); r.matched / r.qemuWrites
  */
 export async function compareIntent(qemuLog: string, consoleFile: string, topology: Topology): Promise<IntentReport> {
+  checkText(qemuLog, "QEMU log path");
+  checkText(consoleFile, "console file path");
+  if (!(topology instanceof Topology)) throw new InvalidValueError(`compareIntent needs a Topology, got ${describeValue(topology)}`, describeValue(topology), "topology");
   const window = await markerWindow(qemuLog);
   const counts = new Map<string, number>();
   // Distinct writes of the whole log: a bounded set (sender × register values actually used).

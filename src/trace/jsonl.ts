@@ -14,10 +14,10 @@
  * ignored, so later versions can add fields. A key given twice is an error in any line.
  */
 import { SGI_REGISTER_NAMES, type SgiRegister } from "../arch/sgi-register.ts";
-import { InvalidValueError, TraceParseError } from "../errors.ts";
+import { checkObject, checkText, describeValue, InvalidValueError, TraceParseError } from "../errors.ts";
 import { parseJsonStrict } from "../json.ts";
 import { parseTopologyJson, presetTopology } from "../topology/index.ts";
-import type { Topology } from "../topology/topology.ts";
+import { Topology } from "../topology/topology.ts";
 import { makeEvent, type TraceEvent, type TraceParser } from "./event.ts";
 
 /** The header's `format` value. */
@@ -32,12 +32,18 @@ const HEX64 = /^0[xX]([0-9a-fA-F]{1,16})$/;
 
 /** The JSONL header line for a trace of `topology` (no trailing LF). */
 export function formatJsonlHeader(topology: Topology, source: string): string {
+  if (!(topology instanceof Topology)) throw new InvalidValueError(`formatJsonlHeader needs a Topology, got ${describeValue(topology)}`, describeValue(topology), "topology");
+  checkText(source, "JSONL source");
   const mpidrs = Array.from({ length: topology.count }, (_, v) => `0x${topology.mpidrOf(v).toString(16)}`);
   return JSON.stringify({ format: JSONL_FORMAT_NAME, version: JSONL_VERSION, topology: { name: topology.name, rss: topology.rss, mpidrs }, source });
 }
 
 /** One event as a JSONL line (no trailing LF). */
 export function formatJsonlEvent(e: TraceEvent): string {
+  checkObject(e, "trace event");
+  for (const k of ["t", "sender", "register", "hi", "lo"] as const) {
+    if (typeof e[k] !== "number") throw new InvalidValueError(`trace event field ${k} must be a number, got ${describeValue(e[k])}`, describeValue(e[k]), k);
+  }
   const value = e.hi === 0 ? `0x${e.lo.toString(16)}` : `0x${e.hi.toString(16)}${e.lo.toString(16).padStart(8, "0")}`;
   const o: Record<string, unknown> = { t: e.t, sender: e.sender, register: SGI_REGISTER_NAMES[e.register], value };
   if (e.deliveries !== undefined) o.deliveries = e.deliveries;

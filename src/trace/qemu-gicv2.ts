@@ -17,7 +17,7 @@
  * the source the model acknowledged (the lowest pending source, as QEMU's gic_acknowledge_irq
  * picks), and at the end no SGI may be left pending in the model that QEMU never acknowledged.
  */
-import { TraceParseError } from "../errors.ts";
+import { checkText, TraceParseError } from "../errors.ts";
 import { decodeGicdSgirLo, GICV2_MAX_CPUS, gicdSgirTargetMask, TargetListFilter } from "../arch/gicd-sgir.ts";
 import { SgiRegister } from "../arch/sgi-register.ts";
 import { VirtualGic } from "../gic.ts";
@@ -171,6 +171,7 @@ function addStats(stats: TraceStatsAccumulator, r: Extract<Gicv2Record, { kind: 
  * @param cpus the VM's CPUs (default: the highest CPU the log names + 1).
  */
 export async function replayGicv2(path: string, cpus?: number): Promise<Gicv2Replay> {
+  checkText(path, "trace path");
   let n = cpus;
   if (n === undefined) {
     const scan = new QemuGicv2Parser(path);

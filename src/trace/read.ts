@@ -4,7 +4,7 @@
  */
 import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
-import { TraceParseError, UsageError } from "../errors.ts";
+import { checkObject, checkText, describeValue, TraceParseError, UsageError } from "../errors.ts";
 import { presetTopology } from "../topology/index.ts";
 import type { Topology } from "../topology/topology.ts";
 import type { TraceEvent, TraceFormat, TraceParser } from "./event.ts";
@@ -244,6 +244,8 @@ function otherOf(p: TraceParser): number {
  * @example for await (const e of readTrace("trace.log.gz")) console.log(e.sender, e.deliveries)
  */
 export function readTrace(path: string, options: ReadTraceOptions = {}): TraceReader {
+  checkText(path, "trace path");
+  checkObject(options, "readTrace options");
   return new TraceReader(() => openTraceStream(path), path, options);
 }
 
@@ -252,11 +254,14 @@ export function readTrace(path: string, options: ReadTraceOptions = {}): TraceRe
  * without a topology needs two passes).
  */
 export function readTraceFrom(open: TraceOpener, name: string, options: ReadTraceOptions = {}): TraceReader {
+  if (typeof open !== "function") throw new UsageError(`readTraceFrom needs a function that opens the stream, got ${describeValue(open)}`, describeValue(open));
+  checkText(name, "trace name");
+  checkObject(options, "readTraceFrom options");
   return new TraceReader(open, name, options);
 }
 
 /** Parses a `--format` value (auto, qemu, ftrace, jsonl). */
 export function parseFormatOption(s: string): TraceFormat | "auto" {
   if (s === "auto" || s === "qemu" || s === "ftrace" || s === "jsonl") return s;
-  throw new UsageError(`unknown trace format "${s}" (expected auto, qemu, ftrace or jsonl)`, s);
+  throw new UsageError(`unknown trace format ${describeValue(s)} (expected auto, qemu, ftrace or jsonl)`, describeValue(s));
 }

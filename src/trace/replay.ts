@@ -11,7 +11,7 @@ import { loadTopology, presetTopology } from "../topology/index.ts";
 import type { Topology } from "../topology/topology.ts";
 import type { TraceEvent, TraceFormat } from "./event.ts";
 import type { Readable } from "node:stream";
-import { TraceParseError } from "../errors.ts";
+import { checkObject, checkText, describeValue, InvalidValueError, TraceParseError } from "../errors.ts";
 import { type Gicv2Replay, replayGicv2 } from "./qemu-gicv2.ts";
 import { readTrace, readTraceFrom, type TraceReader } from "./read.ts";
 import { type TraceStats, TraceStatsAccumulator } from "./stats.ts";
@@ -83,6 +83,8 @@ export interface ReplayReport {
 
 /** Whether a report has any engine or oracle mismatch. */
 export function hasMismatch(r: ReplayReport): boolean {
+  checkObject(r, "replay report");
+  if (typeof r.oracle !== "object" || r.oracle === null || typeof r.engines !== "object" || r.engines === null) throw new InvalidValueError("hasMismatch needs a replay report (with oracle and engines)", describeValue(r));
   return (r.gicv2?.mismatches ?? 0) > 0 || r.oracle.mismatches > 0 || Object.values(r.engines).some((e) => "mismatches" in e && e.mismatches > 0);
 }
 
@@ -118,6 +120,8 @@ function sameList(a: readonly number[], b: readonly number[]): boolean {
  * @example const r = await replayTrace("fixtures/qemu-virt-4vcpu.log.gz"); r.oracle.mismatches // 0
  */
 export async function replayTrace(path: string, options: ReplayOptions = {}): Promise<ReplayReport> {
+  checkText(path, "trace path");
+  checkObject(options, "replayTrace options");
   const format = options.format ?? "auto";
   const lenient = options.lenient === true;
   const topology =

@@ -7,8 +7,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { UsageError } from "../../src/errors.ts";
-import { writeFileReplacing } from "../../src/lab/output.ts";
+import { UsageError, VsgiError } from "../../src/errors.ts";
 import { runLab } from "../../src/lab/run.ts";
 import { runCli } from "../support/cli.ts";
 
@@ -55,15 +54,13 @@ describe("vsgi lab --out", () => {
     assert.match(readFileSync(join(out, "index.html"), "utf8"), /<html/i);
   });
 
-  it("a write that fails leaves no temporary file and the destination as it was", () => {
+  it("an index.html there that is a folder is refused before the sweep; nothing is written", async () => {
     const out = join(dir, "failing");
-    mkdirSync(out);
-    const dest = join(out, "index.html");
-    mkdirSync(dest); // a folder where the file should go: the rename fails
-    writeFileSync(join(dest, "inside.txt"), "x");
-    assert.throws(() => writeFileReplacing(dest, "<html>"), UsageError);
+    mkdirSync(join(out, "index.html"), { recursive: true });
+    const phases: string[] = [];
+    await assert.rejects(runLab({ out, ...quick }, (p) => phases.push(p.phase)), (e: unknown) => e instanceof VsgiError && /index\.html.*folder/.test(e.message));
+    assert.deepEqual(phases, []);
     assert.deepEqual(readdirSync(out), ["index.html"]);
-    assert.deepEqual(readdirSync(dest), ["inside.txt"]);
   });
 
   it("a missing --out folder is created at the end, parents included", async () => {

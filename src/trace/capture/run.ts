@@ -13,6 +13,7 @@ import { checkOutputPath, writeAtomically } from "../safe-output.ts";
 import { buildInitramfs, type CpioEntry } from "./cpio.ts";
 import { CaptureError, ensureArm64Apt, ensureHostQemu, fetchGuestTree, fetchKernel, run } from "./debian.ts";
 import { qemuCaptureArgs } from "./qemu-command.ts";
+import { checkText } from "../../errors.ts";
 
 /** The guest's /init, shipped with vsgi. */
 export const INIT_SCRIPT = fileURLToPath(new URL("../../../scripts/capture/init.sh", import.meta.url));
@@ -60,6 +61,7 @@ export interface CaptureResult {
 
 /** The console file kept beside a trace: `x.log.gz` → `x.console`. */
 export function consolePathFor(out: string): string {
+  checkText(out, "capture output path");
   return out.replace(/(\.log)?(\.gz)?$/, "") + ".console";
 }
 
