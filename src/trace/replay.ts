@@ -4,8 +4,7 @@
  * own `gicv3_redist_send_sgi` record, an oracle nobody here wrote).
  */
 import { beyondLimitReason } from "../engines/peer-support.ts";
-import { engineNames, type EngineName, prepareEngines, RecordingSink, routeOnEngines } from "../engines/index.ts";
-import { DEFAULT_PEER_INPUTS, peerOutcome } from "../engines/peer-outcome.ts";
+import { engineNames, type EngineName, prepareEngines } from "../engines/index.ts";
 import { peerOfEngine } from "../engines/peers.ts";
 import { loadTopology, presetTopology } from "../topology/index.ts";
 import type { Topology } from "../topology/topology.ts";
@@ -14,6 +13,7 @@ import type { Readable } from "node:stream";
 import { checkObject, checkText, describeValue, InvalidValueError, TraceParseError } from "../errors.ts";
 import { type Gicv2Replay, replayGicv2 } from "./qemu-gicv2.ts";
 import { readTrace, readTraceFrom, type TraceReader } from "./read.ts";
+import { EngineChecker } from "./replay-engines.ts";
 import { type TraceStats, TraceStatsAccumulator } from "./stats.ts";
 
 /** Options of {@link replayTrace}. */
@@ -109,12 +109,6 @@ function hex(e: TraceEvent): string {
   return e.hi === 0 ? `0x${e.lo.toString(16)}` : `0x${e.hi.toString(16)}${e.lo.toString(16).padStart(8, "0")}`;
 }
 
-function sameList(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /**
  * Replays a trace file through the engines and the oracle.
  * @example const r = await replayTrace("fixtures/qemu-virt-4vcpu.log.gz"); r.oracle.mismatches // 0
@@ -148,7 +142,6 @@ async function replayReader(reader: TraceReader, topology: Topology, options: Re
   const names = options.engines ?? engineNames();
   const withRef: EngineName[] = names.includes("reference") ? [...names] : ["reference", ...names];
   const prepared = prepareEngines(topology, withRef);
-  const sink = new RecordingSink(topology.count);
   const engines: Record<string, EngineReplay> = {};
   for (const { engine, support } of prepared) {
     const peer = peerOfEngine(engine.name).id;
@@ -163,33 +156,38 @@ async function replayReader(reader: TraceReader, topology: Topology, options: Re
   let deliveries = 0;
   let referenceDeliveries = 0;
 
-  for await (const e of reader) {
-    writes++;
-    const results = routeOnEngines(prepared, e.write, e.sender, sink);
-    const ref = results.get("reference");
-    if (ref === undefined || !("targets" in ref)) throw new Error("the reference engine must support every topology");
-    referenceDeliveries += ref.targets.length;
-    stats.add(e, ref.targets);
-    for (const [name, r] of results) {
-      const acc = engines[name];
-      if (acc === undefined || !("mismatches" in acc) || !("targets" in r)) continue;
-      acc.visits += r.visits;
-      if (acc.rules !== undefined) for (const rule of peerOutcome(name, r.targets, e.write, DEFAULT_PEER_INPUTS).rules) acc.rules[rule] = (acc.rules[rule] ?? 0) + 1;
-      if (r.duplicates > 0 || !sameList(r.targets, ref.targets)) {
-        acc.mismatches++;
-        const m = { line: e.line, sender: e.sender, value: hex(e), expected: ref.targets, actual: r.targets };
-        acc.firstMismatch ??= m;
-        onMismatch?.(name, m);
-      }
-    }
-    if (e.deliveries !== undefined) {
-      oracle.checked++;
-      deliveries += e.deliveries.length;
-      if (!sameList(e.deliveries, ref.targets)) {
-        oracle.mismatches++;
-        const m = { line: e.line, sender: e.sender, value: hex(e), expected: ref.targets, actual: [...e.deliveries] };
-        oracle.firstMismatch ??= m;
-        onMismatch?.("oracle", m);
+  const checker = new EngineChecker(prepared, topology.count, (name) => {
+    const acc = engines[name];
+    return acc !== undefined && "mismatches" in acc ? acc : undefined;
+  });
+  const ref = checker.ref;
+  let current: TraceEvent | undefined;
+  const engineMismatch = (name: string, expected: number[], actual: number[]): void => {
+    const e = current!;
+    const m = { line: e.line, sender: e.sender, value: hex(e), expected, actual };
+    const acc = engines[name] as { firstMismatch?: Mismatch };
+    acc.firstMismatch ??= m;
+    onMismatch?.(name, m);
+  };
+
+  // Batches, not events: one await per chunk of input instead of one per write.
+  for await (const batch of reader.batches()) {
+    for (const e of batch) {
+      writes++;
+      current = e;
+      checker.check(e.write, e.sender, engineMismatch);
+      const n = checker.refCount;
+      referenceDeliveries += n;
+      stats.add(e, ref, n);
+      if (e.deliveries !== undefined) {
+        oracle.checked++;
+        deliveries += e.deliveries.length;
+        if (!checker.sameAsRef(e.deliveries)) {
+          oracle.mismatches++;
+          const m = { line: e.line, sender: e.sender, value: hex(e), expected: Array.from(ref.subarray(0, n)), actual: [...e.deliveries] };
+          oracle.firstMismatch ??= m;
+          onMismatch?.("oracle", m);
+        }
       }
     }
   }

@@ -76,19 +76,19 @@ export class TraceStatsAccumulator {
   }
 
   /** Adds one write and the targets the reference found for it. */
-  add(e: TraceEvent, targets: readonly number[]): void {
+  add(e: TraceEvent, targets: ArrayLike<number>, count = targets.length): void {
     const w = e.write;
     this.#writes++;
-    if (targets.length === 1) this.#unicast++;
+    if (count === 1) this.#unicast++;
     if (w.irm === 1) this.#irm++;
     this.#byIntid[w.intid]!++;
-    this.#targets.set(targets.length, (this.#targets.get(targets.length) ?? 0) + 1);
+    this.#targets.set(count, (this.#targets.get(count) ?? 0) + 1);
     const aff = this.#topology.affinity;
     const senderCluster = aff[e.sender]! >>> 8;
     this.#seenCluster.clear();
     let cross = false;
-    for (const t of targets) {
-      const c = aff[t]! >>> 8;
+    for (let i = 0; i < count; i++) {
+      const c = aff[targets[i]!]! >>> 8;
       this.#seenCluster.add(c);
       if (c !== senderCluster) cross = true;
     }
@@ -115,7 +115,7 @@ export class TraceStatsAccumulator {
     }
     this.#gKey[s] = w.irm === 1 ? Number.POSITIVE_INFINITY : key;
     this.#gTime[s] = e.t;
-    this.#gTargets[s]! += targets.length;
+    this.#gTargets[s]! += count;
     this.#gClusters[s]! += clusters;
   }
 
