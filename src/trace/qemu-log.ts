@@ -20,10 +20,10 @@
  * are skipped without being decoded, and the two SGI events are read field by field from the
  * bytes. Anything of an unexpected shape goes to the text path (`line`), which gives the errors.
  */
-import { SgiRegister } from "../arch/sgi-register.ts";
+import { decodeSgiInto, newSgiWrite, SgiRegister } from "../arch/sgi-register.ts";
 import { TraceParseError } from "../errors.ts";
 import type { Topology } from "../topology/topology.ts";
-import { makeEvent, type TraceEvent, type TraceParser } from "./event.ts";
+import type { TraceEvent, TraceParser } from "./event.ts";
 import { ascii, type ByteHeader, bytesEqual, cursor, scanDec, scanHeader, scanHex, splitHeader } from "./qemu-bytes.ts";
 import { sniffLine } from "./sniff.ts";
 import { DEFAULT_THREAD_CAPACITY, ThreadTable } from "./thread-table.ts";
@@ -50,15 +50,8 @@ const GEN_TL = ascii("xx targetlist 0x");
 const SEND_RD = ascii(" GICv3 redistributor 0x");
 const SEND_SGI = ascii(" pending SGI ");
 
-interface Pending {
-  readonly t: number;
-  readonly sender: number;
-  readonly hi: number;
-  readonly lo: number;
-  readonly intid: number;
-  readonly line: number;
-  readonly deliveries: number[];
-}
+/** A write waiting for its deliveries: the event itself, handed out once its thread moves on. */
+type Pending = TraceEvent & { deliveries: number[] };
 
 /**
  * vCPU id of a packed affinity: through `topology` when given, else QEMU virt's GICv3 layout
@@ -147,11 +140,9 @@ export class QemuLogParser implements TraceParser {
     if (targetList < 0 || cursor.at !== e) return false;
     const sender = qemuVcpuOfAffinity(src, this.#topology);
     if (sender < 0) return false;
+    // The new write replaces the thread's previous one in place (#store), which is finished here.
     const prev = this.#pending.get(h.tid);
-    if (prev !== undefined) {
-      this.#pending.delete(h.tid);
-      out.push(this.#finish(prev));
-    }
+    if (prev !== undefined) out.push(this.#finish(prev));
     this.#store(h.tid, h.t, sender, intid, irm, aff, targetList, line, out);
     return true;
   }
@@ -163,7 +154,7 @@ export class QemuLogParser implements TraceParser {
     const intid = scanDec(buf, cursor.at + SEND_SGI.length, e, 2);
     if (intid < 0 || cursor.at !== e) return false;
     const p = this.#pending.get(tid);
-    if (p === undefined || intid !== p.intid) return false;
+    if (p === undefined || intid !== p.write.intid) return false;
     const dst = qemuVcpuOfAffinity(dstAff, this.#topology);
     if (dst < 0) return false;
     p.deliveries.push(dst);
@@ -242,7 +233,11 @@ export class QemuLogParser implements TraceParser {
     const lo = (targetList | ((aff & 0xff) << 16) | (intid << 24)) >>> 0;
     const hi = (((aff >>> 8) & 0xff) | (irm << 8) | (((aff >>> 16) & 0xff) << 16)) >>> 0;
     this.#idleTid = -2;
-    const evicted = this.#pending.set(tid, { t, sender, hi, lo, intid, line, deliveries: [] });
+    const write = newSgiWrite();
+    decodeSgiInto(write, hi, lo, SgiRegister.SGI1R);
+    // The shape makeEvent gives (src/trace/event.ts), deliveries included from the start.
+    const e: Pending = { t, sender, register: SgiRegister.SGI1R, hi, lo, write, line, deliveries: [] };
+    const evicted = this.#pending.set(tid, e);
     if (evicted !== undefined) out.push(this.#finish(evicted));
   }
 
@@ -252,15 +247,15 @@ export class QemuLogParser implements TraceParser {
     const p = this.#pending.get(tid);
     if (p === undefined) throw this.#error(`delivery with no ${QEMU_GENERATE_EVENT} line before it on thread ${String(tid)}`, line, text);
     const intid = Number(m[2]);
-    if (intid !== p.intid) throw this.#error(`delivery of SGI ${String(intid)} right after a write of SGI ${String(p.intid)} (line ${String(p.line)})`, line, text);
+    if (intid !== p.write.intid) throw this.#error(`delivery of SGI ${String(intid)} right after a write of SGI ${String(p.write.intid)} (line ${String(p.line)})`, line, text);
     const dst = qemuVcpuOfAffinity(Number.parseInt(m[1]!, 16), this.#topology);
     if (dst < 0) throw this.#error(this.#unknownAffinity(Number.parseInt(m[1]!, 16), "redistributor"), line, text);
     p.deliveries.push(dst);
   }
 
   #finish(p: Pending): TraceEvent {
-    const d = p.deliveries.length > 1 ? p.deliveries.sort((a, b) => a - b) : p.deliveries;
-    return makeEvent(p.t, p.sender, SgiRegister.SGI1R, p.hi, p.lo, p.line, d);
+    if (p.deliveries.length > 1) p.deliveries.sort((a, b) => a - b);
+    return p;
   }
 
   #unknownAffinity(aff: number, what: string): string {

@@ -50,7 +50,8 @@ export class TraceStatsAccumulator {
   #irm = 0;
   #cross = 0;
   #ipis = 0;
-  readonly #targets = new Map<number, number>();
+  /** Writes by number of targets (index: the number, at most the vCPU count). */
+  readonly #targets: Float64Array;
   readonly #clusters = new Map<number, number>();
   readonly #byIntid = new Float64Array(16);
   // Open group of each sender: its tag (ftrace group or -1), INTID, last cluster key, totals.
@@ -73,6 +74,7 @@ export class TraceStatsAccumulator {
     this.#gTargets = new Float64Array(n);
     this.#gClusters = new Float64Array(n);
     this.#gOpen = new Uint8Array(n);
+    this.#targets = new Float64Array(n + 1);
   }
 
   /** Adds one write and the targets the reference found for it. */
@@ -82,18 +84,22 @@ export class TraceStatsAccumulator {
     if (count === 1) this.#unicast++;
     if (w.irm === 1) this.#irm++;
     this.#byIntid[w.intid]!++;
-    this.#targets.set(count, (this.#targets.get(count) ?? 0) + 1);
+    this.#targets[count]!++;
     const aff = this.#topology.affinity;
     const senderCluster = aff[e.sender]! >>> 8;
-    this.#seenCluster.clear();
     let cross = false;
-    for (let i = 0; i < count; i++) {
-      const c = aff[targets[i]!]! >>> 8;
-      this.#seenCluster.add(c);
-      if (c !== senderCluster) cross = true;
+    let clusters = count;
+    if (count === 1) cross = aff[targets[0]!]! >>> 8 !== senderCluster;
+    else if (count > 1) {
+      this.#seenCluster.clear();
+      for (let i = 0; i < count; i++) {
+        const c = aff[targets[i]!]! >>> 8;
+        this.#seenCluster.add(c);
+        if (c !== senderCluster) cross = true;
+      }
+      clusters = this.#seenCluster.size;
     }
     if (cross) this.#cross++;
-    const clusters = this.#seenCluster.size;
 
     const s = e.sender;
     const key = ((w.aff3 << 16) | (w.aff2 << 8) | w.aff1) * 16 + w.rs;
@@ -137,7 +143,7 @@ export class TraceStatsAccumulator {
     });
     return {
       unicastShare: this.#writes === 0 ? 0 : this.#unicast / this.#writes,
-      targetsPerWrite: histogram(this.#targets),
+      targetsPerWrite: histogramOf(this.#targets),
       clustersPerMulticast: histogram(this.#clusters),
       byIntid,
       irm: this.#irm,
@@ -145,6 +151,14 @@ export class TraceStatsAccumulator {
       ipis: this.#ipis,
     };
   }
+}
+
+function histogramOf(counts: Float64Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  counts.forEach((n, k) => {
+    if (n > 0) out[String(k)] = n;
+  });
+  return out;
 }
 
 function histogram(m: Map<number, number>): Record<string, number> {

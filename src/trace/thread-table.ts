@@ -11,12 +11,27 @@ import { UsageError } from "../errors.ts";
 /** Threads kept by default: far above any VM (QEMU runs one thread per vCPU, at most a few thousand). */
 export const DEFAULT_THREAD_CAPACITY = 8192;
 
-/** A map from thread id to state, holding at most `capacity` entries (least recently stored first out). */
+interface Slot<V> {
+  value: V;
+  /** When it was last stored (a counter). */
+  stamp: number;
+}
+
+/**
+ * A map from thread id to state, holding at most `capacity` entries (least recently stored first out).
+ * Re-storing a thread updates its slot in place (no Map delete and insert per write); the order of
+ * stores is a queue of (thread, stamp) pairs in which a pair whose thread was stored again since is
+ * stale and skipped, and which is compacted when it grows past a few times the capacity.
+ */
 export class ThreadTable<V> {
   readonly capacity: number;
   /** Entries dropped to stay within capacity. */
   evictions = 0;
-  readonly #map = new Map<number, V>();
+  readonly #map = new Map<number, Slot<V>>();
+  #clock = 0;
+  #qTid: number[] = [];
+  #qStamp: number[] = [];
+  #qHead = 0;
 
   constructor(capacity = DEFAULT_THREAD_CAPACITY) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new UsageError(`thread table capacity must be a positive integer, not ${String(capacity)}`, String(capacity));
@@ -28,7 +43,7 @@ export class ThreadTable<V> {
   }
 
   get(tid: number): V | undefined {
-    return this.#map.get(tid);
+    return this.#map.get(tid)?.value;
   }
 
   /**
@@ -37,15 +52,19 @@ export class ThreadTable<V> {
    */
   set(tid: number, value: V): V | undefined {
     const m = this.#map;
+    const stamp = ++this.#clock;
     let evicted: V | undefined;
-    if (m.has(tid)) m.delete(tid);
-    else if (m.size >= this.capacity) {
-      const oldest = m.keys().next().value as number;
-      evicted = m.get(oldest);
-      m.delete(oldest);
-      this.evictions++;
+    const slot = m.get(tid);
+    if (slot !== undefined) {
+      slot.value = value;
+      slot.stamp = stamp;
+    } else {
+      if (m.size >= this.capacity) evicted = this.#evictOldest();
+      m.set(tid, { value, stamp });
     }
-    m.set(tid, value);
+    this.#qTid.push(tid);
+    this.#qStamp.push(stamp);
+    if (this.#qTid.length > 4 * this.capacity + 64) this.#compact();
     return evicted;
   }
 
@@ -55,8 +74,34 @@ export class ThreadTable<V> {
 
   /** Removes and returns every entry, oldest first. */
   drain(): V[] {
-    const all = [...this.#map.values()];
+    const all = [...this.#map.values()].sort((a, b) => a.stamp - b.stamp).map((s) => s.value);
     this.#map.clear();
+    this.#qTid = [];
+    this.#qStamp = [];
+    this.#qHead = 0;
     return all;
+  }
+
+  #evictOldest(): V {
+    const m = this.#map;
+    for (;;) {
+      const tid = this.#qTid[this.#qHead]!;
+      const stamp = this.#qStamp[this.#qHead]!;
+      this.#qHead++;
+      const slot = m.get(tid);
+      if (slot !== undefined && slot.stamp === stamp) {
+        m.delete(tid);
+        this.evictions++;
+        return slot.value;
+      }
+    }
+  }
+
+  /** Rebuilds the queue from the live entries (drops stale pairs and the consumed head). */
+  #compact(): void {
+    const live = [...this.#map].sort((a, b) => a[1].stamp - b[1].stamp);
+    this.#qTid = live.map(([tid]) => tid);
+    this.#qStamp = live.map(([, s]) => s.stamp);
+    this.#qHead = 0;
   }
 }
