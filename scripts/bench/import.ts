@@ -2,17 +2,21 @@
  * Import speed of the QEMU log reader, beside byte-level baselines measured in the same run:
  * `node --import tsx scripts/bench/import.ts [--mb 219] [--rounds 3] [--file <log or log.gz>]`.
  *
- * Without --file it builds a large log like the bundled captures (their decompressed text,
- * fixtures/*.log.gz and fixtures/shared/*.log.gz, concatenated and repeated up to --mb MB) in
- * .cache/bench-import/, plain and gzip. For each it times, in interleaved rounds (median):
+ * Without --file it builds two large logs, plain and gzip, and measures both:
+ *  - mixed: like the bundled captures (their decompressed text, fixtures/*.log.gz and
+ *    fixtures/shared/*.log.gz, concatenated and repeated up to --mb MB), cached in .cache/bench-import/;
+ *  - SGI-dense: fixtures/shared/qemu-virt-4vcpu-linux6.1.log.gz (98% SGI lines) decompressed and
+ *    repeated up to --mb MB, built in a temporary folder removed at the end.
+ * For each file it times, in interleaved rounds (median):
  *  - baseline: streaming the bytes (gunzip included for .gz — what `zcat > /dev/null` does) and
  *    counting the LF bytes;
  *  - import: `readTrace` over the same file, every event built (writes with their deliveries);
  *  - replay: `replayTrace` with one engine (vsgi), as `vsgi replay --engines vsgi`.
  * It prints lines/s and MB/s of each and the ratios, and the RSS after the run.
  */
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { createGzip, gunzipSync } from "node:zlib";
@@ -29,16 +33,12 @@ const opt = (name: string, dflt: string): string => {
 const targetMb = Number(opt("--mb", "219"));
 const rounds = Number(opt("--rounds", "3"));
 
-async function buildLog(): Promise<string[]> {
-  const dir = join(ROOT, ".cache", "bench-import");
+/** Writes `parts` repeated up to --mb MB to `<dir>/<name>.log` and its gzip (unless both exist). */
+async function buildLog(dir: string, name: string, parts: Buffer[]): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
-  const plain = join(dir, `qemu-${String(targetMb)}mb.log`);
+  const plain = join(dir, `${name}-${String(targetMb)}mb.log`);
   const gz = `${plain}.gz`;
   if (!existsSync(plain) || !existsSync(gz)) {
-    const parts: Buffer[] = [];
-    for (const d of ["fixtures", "fixtures/shared"]) {
-      for (const f of readdirSync(join(ROOT, d)).sort()) if (f.endsWith(".log.gz")) parts.push(gunzipSync(readFileSync(join(ROOT, d, f))));
-    }
     const out = createWriteStream(plain);
     let bytes = 0;
     for (let i = 0; bytes < targetMb * 1e6; i++) {
@@ -78,7 +78,23 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-const files = opt("--file", "") !== "" ? [opt("--file", "")] : await buildLog();
+function captures(dirs: string[], only?: string): Buffer[] {
+  const parts: Buffer[] = [];
+  for (const d of dirs) {
+    for (const f of readdirSync(join(ROOT, d)).sort()) if (f.endsWith(".log.gz") && (only === undefined || f === only)) parts.push(gunzipSync(readFileSync(join(ROOT, d, f))));
+  }
+  return parts;
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "vsgi-bench-import-"));
+process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
+const files =
+  opt("--file", "") !== ""
+    ? [opt("--file", "")]
+    : [
+        ...(await buildLog(join(ROOT, ".cache", "bench-import"), "qemu", captures(["fixtures", "fixtures/shared"]))),
+        ...(await buildLog(tmp, "sgi-dense", captures(["fixtures/shared"], "qemu-virt-4vcpu-linux6.1.log.gz"))),
+      ];
 const kinds = { baseline, import: importOnly, "replay (1 engine)": replayOne } as const;
 for (const file of files) {
   const bytesOnDisk = statSync(file).size;
@@ -93,7 +109,7 @@ for (const file of files) {
       (times[name] ??= []).push(Number(process.hrtime.bigint() - t0) / 1e9);
     }
   }
-  console.log(`${file}: ${(bytesOnDisk / 1e6).toFixed(0)} MB on disk, ${(textBytes / 1e6).toFixed(0)} MB of text, ${(lines / 1e6).toFixed(2)} M lines; median of ${String(rounds)} interleaved rounds`);
+  console.log(`${basename(file)}: ${(bytesOnDisk / 1e6).toFixed(0)} MB on disk, ${(textBytes / 1e6).toFixed(0)} MB of text, ${(lines / 1e6).toFixed(2)} M lines; median of ${String(rounds)} interleaved rounds`);
   const base = median(times.baseline!);
   for (const [name, ts] of Object.entries(times)) {
     const s = median(ts);
