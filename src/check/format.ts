@@ -55,7 +55,8 @@ export function formatCheck(r: CheckReport): string {
   if (t.traces.length === 0) {
     lines.push(`real traces: none found (looked in ${t.searched.join(", ")}; the npm package ships no traces — run the check in a vsgi checkout to replay them)`);
   } else {
-    lines.push(`real traces (${t.searched.join(", ")}): ${String(t.traces.length)} replayed`);
+    const skipped = t.traces.filter((x) => "unsupported" in x).length;
+    lines.push(`real traces (${t.searched.join(", ")}): ${String(t.traces.length - skipped)} replayed${skipped > 0 ? `, ${String(skipped)} not applicable` : ""}`);
     for (const x of t.traces) {
       lines.push(
         "unsupported" in x

@@ -36,7 +36,7 @@ export function bundledTraces(root = packageRoot()): { root: string; searched: s
 
 /** A QEMU capture names its VM size (`qemu-virt-20vcpu-…`); vCPUs that never send are then still counted. */
 async function traceTopology(path: string): Promise<Topology> {
-  const m = /qemu-virt-(\d+)vcpu/.exec(path);
+  const m = /qemu-virt-(\d+)v?cpu/.exec(path);
   return m?.[1] !== undefined ? presetTopology(`qemu:${m[1]}`) : defaultTopology(path);
 }
 
@@ -57,12 +57,18 @@ export async function runTraces(plugin: PluginEngine, root = packageRoot()): Pro
     let writes = 0;
     let mismatches = 0;
     let first: (Disagreement & { line: number }) | undefined;
-    for await (const e of readTrace(path, { topology })) {
+    const reader = readTrace(path, { topology });
+    for await (const e of reader) {
       writes++;
       const d = diff.compare(e.hi, e.lo, e.sender, e.register);
       if (d === undefined) continue;
       mismatches++;
       first ??= { ...d, line: e.line };
+    }
+    if (writes === 0 && reader.gicv2Lines > 0) {
+      // The plugin ABI dispatches ICC_SGI1R_EL1 writes; GICD_SGIR traces replay through VirtualGic's GICv2 path (vsgi replay).
+      traces.push({ trace, topology: topology.name, unsupported: "a GICv2 trace (GICD_SGIR writes); plugin engines dispatch ICC_SGI1R_EL1 only — `vsgi replay` checks it on VirtualGic's GICv2 path" });
+      continue;
     }
     traces.push(first === undefined ? { trace, topology: topology.name, writes, mismatches } : { trace, topology: topology.name, writes, mismatches, first });
   }

@@ -23,6 +23,8 @@ caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { border: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: top; }
 thead th { background: #f0f0f3; }
 table.matrix td, table.full td, table.counts td:nth-child(n+3) { text-align: right; font-variant-numeric: tabular-nums; }
+table.prose td { text-align: left; }
+table.matrix-wide td { min-width: 13em; }
 tbody tr:nth-child(even) { background: #f8f8fa; }
 .charts { display: flex; flex-wrap: wrap; gap: 14px 24px; }
 .charts figure { flex: 0 1 540px; max-width: 540px; }

@@ -27,14 +27,16 @@ export function peersSection(): string {
       `${esc(id)}<br><span class="dim">${esc(p.title)}</span>`,
       p.sources.map((s) => `<code>${esc(s.file)}</code> ${esc(s.fn)} <span class="dim">(${esc(s.version)})</span>`).join("<br>"),
       esc(REPRODUCES[id] ?? ""),
-      `${String(p.maxVcpus.gicv3)} (GICv3) / ${String(p.maxVcpus.gicv2)} (GICv2)`,
+      id === "architecture"
+        ? `no fixed limit (32 affinity bits; vsgi supports ${String(p.maxVcpus.gicv3)}) / ${String(p.maxVcpus.gicv2)} (GICv2)`
+        : `${String(p.maxVcpus.gicv3)} (GICv3) / ${String(p.maxVcpus.gicv2)} (GICv2)`,
     ];
   });
   const matrix = MATRIX_ROWS.map((row) => [esc(row), ...PEER_IDS.map((id) => `${esc(PEERS[id].cells[row].text)}<br><span class="dim cite">${esc(PEERS[id].cells[row].cite)}</span>`)]);
   const example = projectionLabel(PEERS["kvm-6.6"], 1024) ?? "";
   return `<section id="peers"><h2>The peers: sources read and where they differ</h2>
 <p>Each engine models one peer, version by version, for everything the peer decides: the lookup, the group rules, GICD_SGIR's reserved filter, offline targets, limits and refusals. VirtualGic on an engine behaves as its peer; vsgi's own engine follows the architecture. A VM larger than a peer can create is never presented as a run of that peer: its figures are labelled "${esc(example)}".</p>
-${table("Sources read (file, function, version) and what each engine reproduces", ["peer", "read", "reproduced by", "max vCPUs"], sources, "full")}
-${table("Where the peers differ (each cell: behaviour, then where it was read)", ["rule", ...PEER_IDS.map((id) => (id === "architecture" ? "architecture (IHI 0069 / IHI 0048)" : esc(id)))], matrix, "full")}
+${table("Sources read (file, function, version) and what each engine reproduces", ["peer", "read", "reproduced by", "max vCPUs"], sources, "prose")}
+${table("Where the peers differ (each cell: behaviour, then where it was read)", ["rule", ...PEER_IDS.map((id) => (id === "architecture" ? "architecture (IHI 0069 / IHI 0048)" : esc(id)))], matrix, "prose matrix-wide")}
 </section>`;
 }
