@@ -11,7 +11,9 @@
  *  - baseline: streaming the bytes (gunzip included for .gz — what `zcat > /dev/null` does) and
  *    counting the LF bytes;
  *  - import: `readTrace` over the same file, every event built (writes with their deliveries);
- *  - replay: `replayTrace` with one engine (vsgi), as `vsgi replay --engines vsgi`.
+ *  - replay: `replayTrace` with one engine (vsgi), as `vsgi replay --engines vsgi --topology T`
+ *    with T the VM of the log (qemu:4 for the SGI-dense one, else --topology, default qemu:128;
+ *    without --topology the CLI reads the file a first time to find the vCPUs, not timed here).
  * It prints lines/s and MB/s of each and the ratios, and the RSS after the run.
  */
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -68,8 +70,11 @@ async function importOnly(file: string): Promise<number> {
   return r.lines + n * 0;
 }
 
+/** The VM each log comes from (`vsgi replay --topology`): the mixed one holds the 128-vCPU capture. */
+const topologyOf = (file: string): string => (basename(file).startsWith("sgi-dense") ? "qemu:4" : opt("--topology", "qemu:128"));
+
 async function replayOne(file: string): Promise<number> {
-  const r = await replayTrace(file, { format: "qemu", engines: ["vsgi"], topology: "qemu:64" });
+  const r = await replayTrace(file, { format: "qemu", engines: ["vsgi"], topology: topologyOf(file) });
   return r.lines;
 }
 
@@ -109,7 +114,7 @@ for (const file of files) {
       (times[name] ??= []).push(Number(process.hrtime.bigint() - t0) / 1e9);
     }
   }
-  console.log(`${basename(file)}: ${(bytesOnDisk / 1e6).toFixed(0)} MB on disk, ${(textBytes / 1e6).toFixed(0)} MB of text, ${(lines / 1e6).toFixed(2)} M lines; median of ${String(rounds)} interleaved rounds`);
+  console.log(`${basename(file)} (replay topology ${topologyOf(file)}): ${(bytesOnDisk / 1e6).toFixed(0)} MB on disk, ${(textBytes / 1e6).toFixed(0)} MB of text, ${(lines / 1e6).toFixed(2)} M lines; median of ${String(rounds)} interleaved rounds`);
   const base = median(times.baseline!);
   for (const [name, ts] of Object.entries(times)) {
     const s = median(ts);
