@@ -96,9 +96,11 @@ export function hasMismatch(r: ReplayReport): boolean {
 export async function defaultTopology(path: string, options: { readonly format?: TraceFormat | "auto"; readonly lenient?: boolean } = {}): Promise<Topology> {
   const r = readTrace(path, { format: options.format ?? "auto", lenient: options.lenient === true });
   let max = -1;
-  for await (const e of r) {
-    if (e.sender > max) max = e.sender;
-    for (const d of e.deliveries ?? []) if (d > max) max = d;
+  for await (const batch of r.batches()) {
+    for (const e of batch) {
+      if (e.sender > max) max = e.sender;
+      if (e.deliveries !== undefined) for (const d of e.deliveries) if (d > max) max = d;
+    }
   }
   if (r.format === "ftrace" && r.topology !== undefined) return r.topology;
   if (r.headerTopology !== undefined) return r.headerTopology;
